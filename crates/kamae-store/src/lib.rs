@@ -1,1 +1,262 @@
+//! kamae's store: one API over an embedded SQLite file (the default) or PostgreSQL (for
+//! several kamae processes behind a load balancer). Every public method takes the acting
+//! [`Actor`] and passes [`kamae_core::access::authorize`] before it reads or writes; every
+//! change goes through the audited write path in [`write`], which records who, when, what
+//! and why in the same transaction as the change.
 
+mod db;
+mod write;
+
+pub mod approval;
+pub mod artifact;
+pub mod audit;
+pub mod backup;
+pub mod demo;
+pub mod org;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kamae_core::Problem;
+use kamae_core::access::{Action, Actor, Decision, RecordKind, Resource, Scope, authorize};
+use kamae_core::calendar::GroupCalendar;
+use kamae_core::ids::GroupId;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use db::Backend;
+use db::{Db, args, t};
+
+/// The file name of the embedded store inside the data directory.
+pub const SQLITE_FILE: &str = "kamae.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Something the user can act on, in Japanese and English.
+    #[error("{0}")]
+    Problem(#[from] Problem),
+    #[error("データベースのエラー / database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("マイグレーションのエラー / migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// The stable machine-readable code (`not_found`, `forbidden`, `duplicate`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Problem(p) => p.code,
+            StoreError::Database(_) => "database_error",
+            StoreError::Migrate(_) => "migration_error",
+        }
+    }
+
+    pub(crate) fn not_found(what_ja: &str, what_en: &str) -> Self {
+        Problem::new(
+            "not_found",
+            format!("指定された{what_ja}は見つかりません"),
+            format!("no such {what_en}"),
+        )
+        .into()
+    }
+
+    fn forbidden(what_ja: &str, what_en: &str) -> Self {
+        Problem::new(
+            "forbidden",
+            format!("この{what_ja}に対してこの操作を行う権限がありません"),
+            format!("you may not do this to this {what_en}"),
+        )
+        .into()
+    }
+
+    /// Turns a unique-constraint violation into a message about what is duplicated.
+    pub(crate) fn duplicate_as(self, ja: &str, en: &str) -> Self {
+        match &self {
+            StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Problem::new(
+                    "duplicate",
+                    format!("{ja}は既に登録されています"),
+                    format!("{en} already exists"),
+                )
+                .into()
+            }
+            _ => self,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Calls `authorize` and turns its answer into the store's error: a record the actor may
+/// not see is "not found", never "forbidden".
+pub(crate) fn check(
+    actor: &Actor,
+    action: Action,
+    kind: RecordKind,
+    scope: Scope,
+    what: (&str, &str),
+) -> Result<()> {
+    let resource = Resource {
+        group: actor.group(),
+        kind,
+        scope,
+    };
+    match authorize(actor, action, &resource) {
+        Decision::Allow => Ok(()),
+        Decision::NotFound => Err(StoreError::not_found(what.0, what.1)),
+        Decision::Forbidden => Err(StoreError::forbidden(what.0, what.1)),
+    }
+}
+
+/// Whether the actor may read a record at this scope: for filtering lists.
+pub(crate) fn may_read(actor: &Actor, kind: RecordKind, scope: Scope) -> bool {
+    let resource = Resource {
+        group: actor.group(),
+        kind,
+        scope,
+    };
+    authorize(actor, Action::Read, &resource) == Decision::Allow
+}
+
+#[derive(Debug, Clone)]
+enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+    clock: Clock,
+}
+
+impl Store {
+    /// Opens the store at `database_url` (`postgres://…`, or `sqlite://PATH` / a file path)
+    /// and runs migrations. An SQLite file is created on first use.
+    pub async fn open(database_url: &str) -> Result<Store> {
+        let store = Self::open_unmigrated(database_url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens without migrating (for checking a backup as it is).
+    pub async fn open_unmigrated(database_url: &str) -> Result<Store> {
+        if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(database_url)?;
+            Self::connect_postgres(opts).await
+        } else {
+            let path = database_url
+                .strip_prefix("sqlite://")
+                .or_else(|| database_url.strip_prefix("sqlite:"))
+                .unwrap_or(database_url);
+            Self::connect_sqlite(Path::new(path)).await
+        }
+    }
+
+    /// The default store of a data directory: `DIR/kamae.db`.
+    pub fn sqlite_url_in(data_dir: &Path) -> String {
+        format!("sqlite://{}", data_dir.join(SQLITE_FILE).display())
+    }
+
+    pub(crate) async fn connect_sqlite(path: &Path) -> Result<Store> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // The audit trail must survive a power cut, not only a crash of kamae.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            db: Db::Sqlite(pool),
+            clock: Clock::System,
+        })
+    }
+
+    pub(crate) async fn connect_postgres(opts: PgConnectOptions) -> Result<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            db: Db::Postgres(pool),
+            clock: Clock::System,
+        })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// The same store with a fixed "now", for tests and reproducible demos of dates.
+    pub fn with_now(mut self, now: DateTime<Utc>) -> Store {
+        self.clock = Clock::Fixed(now);
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// Whether the store holds no group yet (a fresh data directory).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = self
+            .db
+            .fetch_one("SELECT COUNT(*) AS n FROM groups", vec![])
+            .await?;
+        Ok(row.int("n")? == 0)
+    }
+
+    pub(crate) async fn calendar_of(&self, group: GroupId) -> Result<GroupCalendar> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT time_zone, fiscal_year_start_month FROM groups WHERE id = $1",
+                args![t(group)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found("グループ", "group"))?;
+        Ok(GroupCalendar::parse(
+            &row.text("time_zone")?,
+            row.int("fiscal_year_start_month")?,
+        )?)
+    }
+
+    /// Today in the group's time zone.
+    pub async fn today(&self, group: GroupId) -> Result<NaiveDate> {
+        Ok(self.calendar_of(group).await?.today(self.now()))
+    }
+}
+
+/// A fresh id for a new record: UUID v7, so that ids sort by creation.
+pub(crate) fn new_id<T>(make: fn(uuid::Uuid) -> T) -> T {
+    make(uuid::Uuid::now_v7())
+}

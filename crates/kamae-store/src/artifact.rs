@@ -1,0 +1,780 @@
+//! The twelve artifacts of roles A–G: series per kind and scope, numbered versions, the
+//! versions each was made from, approval, and what has gone stale.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use kamae_core::Problem;
+use kamae_core::access::{Action, Actor, RecordKind, Scope};
+use kamae_core::approval::{ApprovalState, ApprovalStep, editable};
+use kamae_core::artifact::{ArtifactKind, StaleReason, VersionNode, stale_artifacts};
+use kamae_core::ids::{ArtifactSeriesId, ArtifactVersionId, CompanyId};
+use kamae_core::text::{Code, required_text};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::approval::{self, Approval};
+use crate::db::{Row, args, ot, t};
+use crate::write::{Change, Who, Write, stmt};
+use crate::{Result, Store, StoreError, check, may_read, new_id};
+
+const ARTIFACT: (&str, &str) = ("成果物", "artifact");
+
+/// A version as people refer to it: `E risk_assessment (X) v2`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionRef {
+    pub version: ArtifactVersionId,
+    pub series: ArtifactSeriesId,
+    pub kind: ArtifactKind,
+    pub company_code: Option<String>,
+    pub number: u32,
+}
+
+impl VersionRef {
+    pub fn label_ja(&self) -> String {
+        let at = self
+            .company_code
+            .as_deref()
+            .map(|c| format!("（{c}）"))
+            .unwrap_or_default();
+        format!(
+            "{} {}{} 第{}版",
+            self.kind.role().letter(),
+            self.kind.label_ja(),
+            at,
+            self.number
+        )
+    }
+    pub fn label_en(&self) -> String {
+        let at = self
+            .company_code
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        format!(
+            "{} {}{} v{}",
+            self.kind.role().letter(),
+            self.kind.label_en(),
+            at,
+            self.number
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactVersion {
+    pub reference: VersionRef,
+    pub title: String,
+    pub body: String,
+    pub inputs: Vec<VersionRef>,
+    pub approval: Approval,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactSummary {
+    pub series: ArtifactSeriesId,
+    pub kind: ArtifactKind,
+    pub company_code: Option<String>,
+    pub latest: VersionRef,
+    pub latest_title: String,
+    pub latest_state: ApprovalState,
+    /// The highest-numbered approved version, if any.
+    pub current: Option<VersionRef>,
+}
+
+/// One stale artifact and why, in words: the change, and the chain it travelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleView {
+    pub artifact: VersionRef,
+    pub reasons: Vec<StaleExplained>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleExplained {
+    pub used: VersionRef,
+    pub newer: VersionRef,
+    pub via: Vec<VersionRef>,
+    pub ja: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewArtifactDraft {
+    pub kind: ArtifactKind,
+    pub company: Option<Code>,
+    pub title: String,
+    pub body: String,
+    pub inputs: Vec<ArtifactVersionId>,
+}
+
+fn document_kind(kind: ArtifactKind) -> String {
+    format!("artifact:{}", kind.as_str())
+}
+
+fn scope_of(company: Option<CompanyId>) -> Scope {
+    match company {
+        Some(company) => Scope::Company { company },
+        None => Scope::Group,
+    }
+}
+
+fn content_hash(title: &str, body: &str, inputs: &[ArtifactVersionId]) -> String {
+    let mut sorted: Vec<String> = inputs.iter().map(|i| i.to_string()).collect();
+    sorted.sort();
+    let mut h = Sha256::new();
+    for part in [title, body, &sorted.join(",")] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Every version of the group with what authorization and staleness need.
+struct VersionRow {
+    reference: VersionRef,
+    company: Option<CompanyId>,
+    state: ApprovalState,
+}
+
+fn version_row_from(r: &Row) -> Result<VersionRow> {
+    let number = r.int("number")?;
+    Ok(VersionRow {
+        reference: VersionRef {
+            version: r.parse("id")?,
+            series: r.parse("series_id")?,
+            kind: ArtifactKind::parse(&r.text("kind")?)?,
+            company_code: r.opt_text("company_code")?,
+            number: u32::try_from(number).unwrap_or(0),
+        },
+        company: r.opt_parse("company_id")?,
+        state: ApprovalState::parse(&r.text("state")?)?,
+    })
+}
+
+impl Store {
+    async fn version_rows(&self, actor: &Actor) -> Result<Vec<VersionRow>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT v.id, v.series_id, v.number, s.kind, s.company_id, c.code AS company_code, a.state \
+                 FROM artifact_versions v JOIN artifact_series s ON s.id = v.series_id \
+                 JOIN approvals a ON a.document_id = v.id \
+                 LEFT JOIN companies c ON c.id = s.company_id \
+                 WHERE v.group_id = $1 ORDER BY s.kind, c.code, v.number",
+                args![t(actor.group())],
+            )
+            .await?;
+        rows.iter().map(version_row_from).collect()
+    }
+
+    fn readable(actor: &Actor, v: &VersionRow) -> bool {
+        may_read(
+            actor,
+            RecordKind::Artifact(v.reference.kind),
+            scope_of(v.company),
+        )
+    }
+
+    /// Every artifact series the actor may see, with its latest and current versions.
+    pub async fn artifacts(&self, actor: &Actor) -> Result<Vec<ArtifactSummary>> {
+        let rows = self.version_rows(actor).await?;
+        let titles: HashMap<String, String> = self
+            .db
+            .fetch_all(
+                "SELECT id, title FROM artifact_versions WHERE group_id = $1",
+                args![t(actor.group())],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("id")?, r.text("title")?)))
+            .collect::<Result<_>>()?;
+        let mut by_series: Vec<(ArtifactSeriesId, Vec<&VersionRow>)> = Vec::new();
+        for v in rows.iter().filter(|v| Self::readable(actor, v)) {
+            match by_series.iter_mut().find(|(s, _)| *s == v.reference.series) {
+                Some((_, list)) => list.push(v),
+                None => by_series.push((v.reference.series, vec![v])),
+            }
+        }
+        Ok(by_series
+            .into_iter()
+            .filter_map(|(series, list)| {
+                let latest = list.iter().max_by_key(|v| v.reference.number)?;
+                let current = list
+                    .iter()
+                    .filter(|v| v.state == ApprovalState::Approved)
+                    .max_by_key(|v| v.reference.number);
+                Some(ArtifactSummary {
+                    series,
+                    kind: latest.reference.kind,
+                    company_code: latest.reference.company_code.clone(),
+                    latest_title: titles
+                        .get(&latest.reference.version.to_string())
+                        .cloned()
+                        .unwrap_or_default(),
+                    latest: latest.reference.clone(),
+                    latest_state: latest.state,
+                    current: current.map(|c| c.reference.clone()),
+                })
+            })
+            .collect())
+    }
+
+    pub async fn artifact_version(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+    ) -> Result<ArtifactVersion> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT v.id, v.series_id, v.number, v.title, v.body, v.created_by, v.created_at, s.kind, \
+                 s.company_id, c.code AS company_code, a.document_id, a.document_kind, a.state, a.content_hash, \
+                 a.submitted_by, a.submitted_at, a.decided_by, a.decided_at, a.decision_reason \
+                 FROM artifact_versions v JOIN artifact_series s ON s.id = v.series_id \
+                 JOIN approvals a ON a.document_id = v.id LEFT JOIN companies c ON c.id = s.company_id \
+                 WHERE v.group_id = $1 AND v.id = $2",
+                args![t(actor.group()), t(id)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found(ARTIFACT.0, ARTIFACT.1))?;
+        let head = version_row_from(&row)?;
+        check(
+            actor,
+            Action::Read,
+            RecordKind::Artifact(head.reference.kind),
+            scope_of(head.company),
+            ARTIFACT,
+        )?;
+        let all = self.version_rows(actor).await?;
+        let input_ids: Vec<String> = self
+            .db
+            .fetch_all(
+                "SELECT input_version_id FROM artifact_inputs WHERE group_id = $1 AND version_id = $2 \
+                 ORDER BY input_version_id",
+                args![t(actor.group()), t(id)],
+            )
+            .await?
+            .iter()
+            .map(|r| r.text("input_version_id"))
+            .collect::<Result<_>>()?;
+        let inputs = all
+            .iter()
+            .filter(|v| {
+                input_ids.contains(&v.reference.version.to_string()) && Self::readable(actor, v)
+            })
+            .map(|v| v.reference.clone())
+            .collect();
+        Ok(ArtifactVersion {
+            reference: head.reference,
+            title: row.text("title")?,
+            body: row.text("body")?,
+            inputs,
+            approval: approval::approval_from(&row)?,
+            created_by: row.text("created_by")?,
+            created_at: row.instant("created_at")?,
+        })
+    }
+
+    /// Checks the versions a new version says it was made from: each must be an approved
+    /// version the actor can see, of a kind that figure 1-3 feeds into this one.
+    async fn checked_inputs(
+        &self,
+        actor: &Actor,
+        kind: ArtifactKind,
+        inputs: &[ArtifactVersionId],
+    ) -> Result<Vec<ArtifactVersionId>> {
+        let all = self.version_rows(actor).await?;
+        let mut out = Vec::new();
+        for id in inputs {
+            let v = all
+                .iter()
+                .find(|v| v.reference.version == *id && Self::readable(actor, v))
+                .ok_or_else(|| StoreError::not_found("入力の成果物", "input artifact"))?;
+            if v.state != ApprovalState::Approved {
+                return Err(Problem::new(
+                    "input_not_approved",
+                    format!(
+                        "入力 {} はまだ承認されていません。承認済みの版だけを入力にできます",
+                        v.reference.label_ja()
+                    ),
+                    format!(
+                        "input {} is not approved; only approved versions can be inputs",
+                        v.reference.label_en()
+                    ),
+                )
+                .into());
+            }
+            if !kind.may_use(v.reference.kind) {
+                return Err(Problem::new(
+                    "input_not_in_figure",
+                    format!(
+                        "{}は役割{}の入力になりません（図1-3）",
+                        v.reference.kind.label_ja(),
+                        kind.role().letter()
+                    ),
+                    format!(
+                        "{} is not an input of role {} (figure 1-3)",
+                        v.reference.kind.label_en(),
+                        kind.role().letter()
+                    ),
+                )
+                .into());
+            }
+            if !out.contains(id) {
+                out.push(*id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Starts a new draft version of an artifact (creating its series on first use).
+    pub async fn draft_artifact(
+        &self,
+        actor: &Actor,
+        new: NewArtifactDraft,
+    ) -> Result<ArtifactVersion> {
+        let company = match &new.company {
+            Some(code) => Some(self.company_by_code(actor, code).await?.id),
+            None => None,
+        };
+        check(
+            actor,
+            Action::Write,
+            RecordKind::Artifact(new.kind),
+            scope_of(company),
+            ARTIFACT,
+        )?;
+        let title = required_text(&new.title, "表題", "title")?;
+        let inputs = self.checked_inputs(actor, new.kind, &new.inputs).await?;
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let scope_key = company
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "group".into());
+        let series = w
+            .fetch_optional(
+                "SELECT id FROM artifact_series WHERE group_id = $1 AND kind = $2 AND scope_key = $3",
+                args![t(actor.group()), new.kind.as_str(), scope_key.clone()],
+            )
+            .await?;
+        let series: ArtifactSeriesId = match series {
+            Some(r) => r.parse("id")?,
+            None => {
+                let id = new_id(ArtifactSeriesId::from_uuid);
+                let now = w.now();
+                w.apply(
+                    Change::new(actor.group(), "create", "artifact_series", id).after(&serde_json::json!({
+                        "kind": new.kind.as_str(), "company": company
+                    })),
+                    vec![stmt(
+                        "INSERT INTO artifact_series (id, group_id, kind, company_id, scope_key, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        args![t(id), t(actor.group()), new.kind.as_str(), ot(company), scope_key, now],
+                    )],
+                )
+                .await?;
+                id
+            }
+        };
+        let id = Self::insert_version(
+            &mut w, actor, series, new.kind, company, &title, &new.body, &inputs,
+        )
+        .await?;
+        w.commit().await?;
+        self.artifact_version(actor, id).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_version(
+        w: &mut Write,
+        actor: &Actor,
+        series: ArtifactSeriesId,
+        kind: ArtifactKind,
+        company: Option<CompanyId>,
+        title: &str,
+        body: &str,
+        inputs: &[ArtifactVersionId],
+    ) -> Result<ArtifactVersionId> {
+        let open = w
+            .fetch_optional(
+                "SELECT v.number FROM artifact_versions v JOIN approvals a ON a.document_id = v.id \
+                 WHERE v.series_id = $1 AND a.state <> 'approved'",
+                args![t(series)],
+            )
+            .await?;
+        if let Some(r) = open {
+            let n = r.int("number")?;
+            return Err(Problem::new(
+                "open_version_exists",
+                format!("この成果物には未承認の第{n}版があります。その版を編集してください"),
+                format!("this artifact already has an unapproved version {n}; edit that one"),
+            )
+            .into());
+        }
+        let number = w
+            .fetch_optional(
+                "SELECT MAX(number) AS n FROM artifact_versions WHERE series_id = $1",
+                args![t(series)],
+            )
+            .await?
+            .map(|r| r.int("n").unwrap_or(0))
+            .unwrap_or(0)
+            + 1;
+        let id = new_id(ArtifactVersionId::from_uuid);
+        let now = w.now();
+        let who = Who::of(actor);
+        w.apply(
+            Change::new(actor.group(), "create", "artifact_version", id).after(&serde_json::json!({
+                "series": series, "kind": kind.as_str(), "number": number, "title": title, "body": body,
+                "inputs": inputs,
+            })),
+            vec![stmt(
+                "INSERT INTO artifact_versions (id, group_id, series_id, number, title, body, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                args![t(id), t(actor.group()), t(series), number, title, body, who.label, now],
+            )],
+        )
+        .await?;
+        Self::write_inputs(w, actor, id, inputs).await?;
+        approval::open_draft(w, actor, &document_kind(kind), &id.to_string(), company).await?;
+        Ok(id)
+    }
+
+    async fn write_inputs(
+        w: &mut Write,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        inputs: &[ArtifactVersionId],
+    ) -> Result<()> {
+        for input in inputs {
+            w.apply(
+                Change::new(actor.group(), "create", "artifact_input", format!("{id}:{input}"))
+                    .after(&serde_json::json!({"version": id, "made_from": input})),
+                vec![stmt(
+                    "INSERT INTO artifact_inputs (group_id, version_id, input_version_id) VALUES ($1, $2, $3)",
+                    args![t(actor.group()), t(id), t(input)],
+                )],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Edits a version. A draft is changed in place; a rejected version is revised (a draft
+    /// again); an approved version stays as it was approved and the edit becomes a new draft
+    /// version; a submitted version waits for its decision.
+    pub async fn edit_artifact(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        title: &str,
+        body: &str,
+        inputs: &[ArtifactVersionId],
+    ) -> Result<ArtifactVersion> {
+        let before = self.artifact_version(actor, id).await?;
+        let kind = before.reference.kind;
+        let company = match &before.reference.company_code {
+            Some(code) => Some(self.company_by_code(actor, &Code::parse(code)?).await?.id),
+            None => None,
+        };
+        check(
+            actor,
+            Action::Write,
+            RecordKind::Artifact(kind),
+            scope_of(company),
+            ARTIFACT,
+        )?;
+        let title = required_text(title, "表題", "title")?;
+        let inputs = self.checked_inputs(actor, kind, inputs).await?;
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let edited = if before.approval.state == ApprovalState::Approved {
+            Self::insert_version(
+                &mut w,
+                actor,
+                before.reference.series,
+                kind,
+                company,
+                &title,
+                body,
+                &inputs,
+            )
+            .await?
+        } else if editable(before.approval.state) {
+            if before.approval.state == ApprovalState::Rejected {
+                approval::take_step(&mut w, actor, &id.to_string(), &ApprovalStep::Revise, "")
+                    .await?;
+            }
+            let now = w.now();
+            w.apply(
+                Change::new(actor.group(), "update", "artifact_version", id)
+                    .before(&serde_json::json!({"title": before.title, "body": before.body,
+                        "inputs": before.inputs.iter().map(|i| i.version).collect::<Vec<_>>()}))
+                    .after(&serde_json::json!({"title": title, "body": body, "inputs": inputs})),
+                vec![
+                    stmt(
+                        "UPDATE artifact_versions SET title = $1, body = $2, updated_at = $3 WHERE id = $4 AND group_id = $5",
+                        args![title.clone(), body, now, t(id), t(actor.group())],
+                    ),
+                ],
+            )
+            .await?;
+            // Inputs are replaced as a whole; the audit row above holds before and after.
+            let existing = w
+                .fetch_all(
+                    "SELECT input_version_id FROM artifact_inputs WHERE version_id = $1",
+                    args![t(id)],
+                )
+                .await?;
+            for r in existing {
+                let input = r.text("input_version_id")?;
+                w.apply(
+                    Change::new(actor.group(), "remove", "artifact_input", format!("{id}:{input}")),
+                    vec![stmt(
+                        "DELETE FROM artifact_inputs WHERE version_id = $1 AND input_version_id = $2",
+                        args![t(id), input],
+                    )],
+                )
+                .await?;
+            }
+            Self::write_inputs(&mut w, actor, id, &inputs).await?;
+            id
+        } else {
+            return Err(Problem::new(
+                "awaiting_decision",
+                "承認待ちの版は編集できません。取り下げるか、判断を待ってください",
+                "a submitted version cannot be edited; withdraw it or wait for the decision",
+            )
+            .into());
+        };
+        w.commit().await?;
+        self.artifact_version(actor, edited).await
+    }
+
+    async fn artifact_step(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        step: ApprovalStep<'_>,
+    ) -> Result<ArtifactVersion> {
+        let v = self.artifact_version(actor, id).await?;
+        let company = match &v.reference.company_code {
+            Some(code) => Some(self.company_by_code(actor, &Code::parse(code)?).await?.id),
+            None => None,
+        };
+        let action = match step {
+            ApprovalStep::Approve | ApprovalStep::Reject { .. } => Action::Approve,
+            _ => Action::Write,
+        };
+        check(
+            actor,
+            action,
+            RecordKind::Artifact(v.reference.kind),
+            scope_of(company),
+            ARTIFACT,
+        )?;
+        let inputs: Vec<ArtifactVersionId> = v.inputs.iter().map(|i| i.version).collect();
+        let hash = content_hash(&v.title, &v.body, &inputs);
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        approval::take_step(&mut w, actor, &id.to_string(), &step, &hash).await?;
+        w.commit().await?;
+        self.artifact_version(actor, id).await
+    }
+
+    pub async fn submit_artifact(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+    ) -> Result<ArtifactVersion> {
+        self.artifact_step(actor, id, ApprovalStep::Submit).await
+    }
+
+    pub async fn withdraw_artifact(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+    ) -> Result<ArtifactVersion> {
+        self.artifact_step(actor, id, ApprovalStep::Withdraw).await
+    }
+
+    pub async fn approve_artifact(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+    ) -> Result<ArtifactVersion> {
+        self.artifact_step(actor, id, ApprovalStep::Approve).await
+    }
+
+    pub async fn reject_artifact(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        reason: &str,
+    ) -> Result<ArtifactVersion> {
+        self.artifact_step(actor, id, ApprovalStep::Reject { reason })
+            .await
+    }
+
+    /// Submitted versions that the actor may decide: the approvals inbox.
+    pub async fn approvals_inbox(&self, actor: &Actor) -> Result<Vec<ArtifactSummary>> {
+        let me = actor.user().map(|u| u.to_string());
+        let rows = self.version_rows(actor).await?;
+        let submitters: HashMap<String, Option<String>> = self
+            .db
+            .fetch_all(
+                "SELECT document_id, submitted_by FROM approvals WHERE group_id = $1 AND state = 'submitted'",
+                args![t(actor.group())],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("document_id")?, r.opt_text("submitted_by")?)))
+            .collect::<Result<_>>()?;
+        let summaries = self.artifacts(actor).await?;
+        Ok(summaries
+            .into_iter()
+            .filter(|s| {
+                s.latest_state == ApprovalState::Submitted
+                    && submitters
+                        .get(&s.latest.version.to_string())
+                        .cloned()
+                        .flatten()
+                        != me
+                    && rows.iter().any(|v| {
+                        v.reference.version == s.latest.version
+                            && kamae_core::access::authorize(
+                                actor,
+                                Action::Approve,
+                                &kamae_core::access::Resource {
+                                    group: actor.group(),
+                                    kind: RecordKind::Artifact(v.reference.kind),
+                                    scope: scope_of(v.company),
+                                },
+                            ) == kamae_core::access::Decision::Allow
+                    })
+            })
+            .collect())
+    }
+
+    /// What is stale, and why, among the artifacts the actor may see.
+    pub async fn stale_artifacts(&self, actor: &Actor) -> Result<Vec<StaleView>> {
+        let rows = self.version_rows(actor).await?;
+        let edges = self
+            .db
+            .fetch_all(
+                "SELECT version_id, input_version_id FROM artifact_inputs WHERE group_id = $1",
+                args![t(actor.group())],
+            )
+            .await?;
+        let mut inputs: HashMap<ArtifactVersionId, Vec<ArtifactVersionId>> = HashMap::new();
+        for e in &edges {
+            inputs
+                .entry(e.parse("version_id")?)
+                .or_default()
+                .push(e.parse("input_version_id")?);
+        }
+        let nodes: Vec<VersionNode> = rows
+            .iter()
+            .map(|v| VersionNode {
+                id: v.reference.version,
+                series: v.reference.series,
+                number: v.reference.number,
+                approved: v.state == ApprovalState::Approved,
+                inputs: inputs.remove(&v.reference.version).unwrap_or_default(),
+            })
+            .collect();
+        let by_id: HashMap<ArtifactVersionId, &VersionRow> =
+            rows.iter().map(|v| (v.reference.version, v)).collect();
+        let hidden = || VersionRef {
+            version: ArtifactVersionId::from_uuid(uuid::Uuid::nil()),
+            series: ArtifactSeriesId::from_uuid(uuid::Uuid::nil()),
+            kind: ArtifactKind::ObjectivesAndTargets,
+            company_code: None,
+            number: 0,
+        };
+        let describe = |id: &ArtifactVersionId| -> Option<VersionRef> {
+            by_id
+                .get(id)
+                .filter(|v| Self::readable(actor, v))
+                .map(|v| v.reference.clone())
+        };
+        let mut out = Vec::new();
+        for s in stale_artifacts(&nodes) {
+            let Some(artifact) = describe(&s.version) else {
+                continue;
+            };
+            let reasons = s
+                .reasons
+                .iter()
+                .map(|r: &StaleReason| {
+                    let used = describe(&r.used);
+                    let newer = describe(&r.newer);
+                    let via: Vec<VersionRef> = r
+                        .via
+                        .iter()
+                        .map(|v| describe(v).unwrap_or_else(hidden))
+                        .collect();
+                    let (ja, en) = match (&used, &newer) {
+                        (Some(u), Some(n)) => explain(&artifact, u, n, &via),
+                        _ => (
+                            "見る権限のない成果物が新しい版になりました".to_owned(),
+                            "an artifact outside your scope has a newer approved version"
+                                .to_owned(),
+                        ),
+                    };
+                    StaleExplained {
+                        used: used.unwrap_or_else(hidden),
+                        newer: newer.unwrap_or_else(hidden),
+                        via,
+                        ja,
+                        en,
+                    }
+                })
+                .collect();
+            out.push(StaleView { artifact, reasons });
+        }
+        Ok(out)
+    }
+}
+
+fn explain(
+    artifact: &VersionRef,
+    used: &VersionRef,
+    newer: &VersionRef,
+    via: &[VersionRef],
+) -> (String, String) {
+    if via.is_empty() {
+        (
+            format!(
+                "{} は {} をもとに作られましたが、{} が承認されました",
+                artifact.label_ja(),
+                used.label_ja(),
+                newer.label_ja()
+            ),
+            format!(
+                "{} was made from {}, and {} has since been approved",
+                artifact.label_en(),
+                used.label_en(),
+                newer.label_en()
+            ),
+        )
+    } else {
+        let chain_ja: Vec<String> = via.iter().rev().map(VersionRef::label_ja).collect();
+        let chain_en: Vec<String> = via.iter().rev().map(VersionRef::label_en).collect();
+        (
+            format!(
+                "{} のもとになった {} が古くなっています（{} に代わり {} が承認されました）",
+                artifact.label_ja(),
+                chain_ja.join(" ← "),
+                used.label_ja(),
+                newer.label_ja()
+            ),
+            format!(
+                "{} was made from {}, which is stale: {} replaced {}",
+                artifact.label_en(),
+                chain_en.join(" ← "),
+                newer.label_en(),
+                used.label_en()
+            ),
+        )
+    }
+}

@@ -1,0 +1,700 @@
+//! The demo: story 1's manufacturing group 「A社グループ」 and story 2's apparel maker
+//! 「X社（アパレル）」, in Japanese, with one sign-in per role and group.
+
+use chrono::{Months, NaiveDate};
+use kamae_core::Problem;
+use kamae_core::access::{Actor, Role};
+use kamae_core::calendar::GroupCalendar;
+use kamae_core::org::{CompanyKind, DepartmentKind, StaffRole};
+use kamae_core::text::{Code, Email};
+use serde::Serialize;
+
+use crate::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite};
+use crate::users::{Capability, ScopeSpec};
+use crate::{Result, Store};
+
+/// The one password of every demo account, printed with the sign-ins. Demo groups are
+/// marked as such, so that no real group ever runs with it.
+pub const DEMO_PASSWORD: &str = "kamae-demo-2026";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoSignIn {
+    pub group_code: String,
+    pub group_name: String,
+    pub email: String,
+    pub name: String,
+    /// A role, or `administrator`.
+    pub role: String,
+    /// `group`, `company:X`, `site:X-Y`, `department:A-IT`.
+    pub scope: String,
+    /// What the scope is called: the group's, company's, site's or department's name.
+    pub scope_name: String,
+    /// The company of a company, site or department scope.
+    pub company_name: Option<String>,
+    pub password: String,
+}
+
+fn code(s: &str) -> Result<Code> {
+    Ok(Code::parse(s)?)
+}
+
+fn email(s: &str) -> Result<Email> {
+    Ok(Email::parse(s)?)
+}
+
+struct Loader<'a> {
+    store: &'a Store,
+    system: Actor,
+    group_code: String,
+    group_name: String,
+    sign_ins: Vec<DemoSignIn>,
+}
+
+impl Loader<'_> {
+    async fn company(
+        &self,
+        c: &str,
+        name: &str,
+        kind: CompanyKind,
+        parent: Option<&str>,
+        acquired_on: Option<NaiveDate>,
+        in_scope: bool,
+    ) -> Result<()> {
+        self.store
+            .add_company(
+                &self.system,
+                NewCompany {
+                    code: code(c)?,
+                    name: name.into(),
+                    kind,
+                    parent: parent.map(code).transpose()?,
+                    acquired_on,
+                    in_reporting_scope: in_scope,
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn site(
+        &self,
+        company: &str,
+        c: &str,
+        name: &str,
+        address: &str,
+        in_scope: bool,
+    ) -> Result<()> {
+        self.store
+            .add_site(
+                &self.system,
+                NewSite {
+                    company: code(company)?,
+                    code: code(c)?,
+                    name: name.into(),
+                    address: Some(address.into()),
+                    in_reporting_scope: in_scope,
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn department(
+        &self,
+        company: &str,
+        c: &str,
+        name: &str,
+        kind: DepartmentKind,
+    ) -> Result<()> {
+        self.store
+            .add_department(
+                &self.system,
+                NewDepartment {
+                    company: code(company)?,
+                    code: code(c)?,
+                    name: name.into(),
+                    kind,
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn person(
+        &self,
+        company: &str,
+        department: Option<&str>,
+        name: &str,
+        mail: Option<&str>,
+        position: &str,
+    ) -> Result<kamae_core::ids::PersonId> {
+        Ok(self
+            .store
+            .add_person(
+                &self.system,
+                NewPerson {
+                    name: name.into(),
+                    email: mail.map(email).transpose()?,
+                    position: Some(position.into()),
+                    company: code(company)?,
+                    department: department.map(code).transpose()?,
+                },
+            )
+            .await?
+            .id)
+    }
+
+    async fn staff(
+        &self,
+        company: &str,
+        person: kamae_core::ids::PersonId,
+        role: StaffRole,
+    ) -> Result<()> {
+        self.store
+            .assign_security_staff(&self.system, &code(company)?, person, role, None)
+            .await?;
+        Ok(())
+    }
+
+    /// A user with the demo password and one grant, remembered for the printed sign-ins.
+    async fn user(&mut self, mail: &str, name: &str, cap: Capability, scope: &str) -> Result<()> {
+        let mail = email(mail)?;
+        self.store
+            .add_user(&self.system, &mail, name, Some(DEMO_PASSWORD), false)
+            .await?;
+        let view = self
+            .store
+            .grant(&self.system, &mail, cap, &ScopeSpec::parse(scope)?, None)
+            .await?;
+        let company_name = match scope.split_once(':') {
+            Some(("company", c)) => Some(
+                self.store
+                    .company_by_code(&self.system, &code(c)?)
+                    .await?
+                    .name,
+            ),
+            Some(("site", c)) => {
+                let site = self.store.site_by_code(&self.system, &code(c)?).await?;
+                self.store
+                    .companies(&self.system)
+                    .await?
+                    .into_iter()
+                    .find(|x| x.id == site.company)
+                    .map(|x| x.name)
+            }
+            Some(("department", c)) => {
+                let d = self
+                    .store
+                    .department_by_code(&self.system, &code(c)?)
+                    .await?;
+                self.store
+                    .companies(&self.system)
+                    .await?
+                    .into_iter()
+                    .find(|x| x.id == d.company)
+                    .map(|x| x.name)
+            }
+            _ => None,
+        };
+        self.sign_ins.push(DemoSignIn {
+            group_code: self.group_code.clone(),
+            group_name: self.group_name.clone(),
+            email: mail.to_string(),
+            name: name.into(),
+            role: cap.as_str().into(),
+            scope: view.scope,
+            scope_name: view.scope_name,
+            company_name,
+            password: DEMO_PASSWORD.into(),
+        });
+        Ok(())
+    }
+
+    async fn relate(&self, a: &str, b: &str, weight: i64, note: &str) -> Result<()> {
+        self.store
+            .add_business_relationship(
+                &self.system,
+                &code(a)?,
+                &code(b)?,
+                weight,
+                Some(note.into()),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Loads both demo groups into an empty store and returns the sign-ins to print.
+    pub async fn load_demo(&self) -> Result<Vec<DemoSignIn>> {
+        if !self.is_empty().await? {
+            return Err(Problem::new(
+                "store_not_empty",
+                "このデータディレクトリには既にデータがあります。デモは空のストアにだけ読み込めます（別の --data-dir を指定してください）",
+                "this data directory already holds data; the demo loads only into an empty store (choose another --data-dir)",
+            )
+            .into());
+        }
+        let mut sign_ins = self.load_story_one().await?;
+        sign_ins.extend(self.load_story_two().await?);
+        Ok(sign_ins)
+    }
+
+    async fn demo_group(
+        &self,
+        c: &str,
+        name: &str,
+        admin: &str,
+        admin_name: &str,
+    ) -> Result<Loader<'_>> {
+        let (group, _) = self
+            .init_group(
+                NewGroup {
+                    code: code(c)?,
+                    name: name.into(),
+                    calendar: GroupCalendar::default(),
+                    is_demo: true,
+                },
+                &email(admin)?,
+                admin_name,
+                DEMO_PASSWORD,
+            )
+            .await?;
+        let mut loader = Loader {
+            store: self,
+            system: Actor::System { group: group.id },
+            group_code: c.into(),
+            group_name: name.into(),
+            sign_ins: Vec::new(),
+        };
+        loader.sign_ins.push(DemoSignIn {
+            group_code: c.into(),
+            group_name: name.into(),
+            email: admin.into(),
+            name: admin_name.into(),
+            role: "administrator".into(),
+            scope: "group".into(),
+            scope_name: name.into(),
+            company_name: None,
+            password: DEMO_PASSWORD.into(),
+        });
+        Ok(loader)
+    }
+
+    /// Story 1: parent A社, ten group companies (half joined by M&A, Z社 acquired two years
+    /// ago and never put in reporting scope), thirty sites, the CISO office.
+    async fn load_story_one(&self) -> Result<Vec<DemoSignIn>> {
+        use CompanyKind::{Parent, Subsidiary};
+        use DepartmentKind::{Business, Corporate, It, SecurityOffice};
+        let mut l = self
+            .demo_group(
+                "A-GROUP",
+                "A社グループ",
+                "admin@a-group.example",
+                "システム管理者（A社）",
+            )
+            .await?;
+        let today = self.today(l.system.group()).await?;
+        let two_years_ago = today.checked_sub_months(Months::new(24)).unwrap_or(today);
+        let d = NaiveDate::from_ymd_opt;
+        l.company("A", "A社", Parent, None, None, true).await?;
+        for (c, name, acquired, in_scope) in [
+            ("X", "X社", d(2016, 10, 1), true),
+            ("B", "B社（部品）", None, true),
+            ("C", "C社（部品）", None, true),
+            ("D", "D社（販売）", None, true),
+            ("E", "E社（物流）", None, true),
+            ("F", "F社（部品）", d(2019, 4, 1), true),
+            ("G", "G社（ソフトウェア）", d(2021, 7, 1), true),
+            ("H", "H社（販売）", d(2023, 1, 1), true),
+            ("K", "K社（素材）", None, true),
+            ("Z", "Z社", Some(two_years_ago), false),
+        ] {
+            l.company(c, name, Subsidiary, Some("A"), acquired, in_scope)
+                .await?;
+        }
+        let sites: [(&str, &str, &str, &str); 30] = [
+            ("A", "A-HQ", "A社 本社", "東京都千代田区"),
+            ("A", "A-TKY", "A社 東京工場", "東京都大田区"),
+            ("A", "A-NGY", "A社 名古屋工場", "愛知県名古屋市"),
+            ("A", "A-OSK", "A社 大阪営業所", "大阪府大阪市"),
+            ("X", "X-HQ", "X社 本社", "神奈川県横浜市"),
+            ("X", "X-Y", "拠点Y（X社 北関東工場）", "栃木県宇都宮市"),
+            ("X", "X-KYU", "X社 九州工場", "福岡県北九州市"),
+            ("B", "B-HQ", "B社 本社工場", "静岡県浜松市"),
+            ("B", "B-2", "B社 第二工場", "静岡県磐田市"),
+            ("B", "B-3", "B社 湖西工場", "静岡県湖西市"),
+            ("C", "C-HQ", "C社 本社工場", "群馬県太田市"),
+            ("C", "C-2", "C社 伊勢崎工場", "群馬県伊勢崎市"),
+            ("C", "C-3", "C社 館林工場", "群馬県館林市"),
+            ("D", "D-HQ", "D社 本社", "東京都港区"),
+            ("D", "D-OSK", "D社 大阪支店", "大阪府大阪市"),
+            ("D", "D-FUK", "D社 福岡支店", "福岡県福岡市"),
+            ("E", "E-HQ", "E社 本社", "埼玉県さいたま市"),
+            ("E", "E-DC1", "E社 東日本物流センター", "埼玉県久喜市"),
+            ("E", "E-DC2", "E社 西日本物流センター", "兵庫県神戸市"),
+            ("F", "F-HQ", "F社 本社工場", "長野県松本市"),
+            ("F", "F-2", "F社 諏訪工場", "長野県諏訪市"),
+            ("F", "F-3", "F社 上田工場", "長野県上田市"),
+            ("G", "G-HQ", "G社 本社", "東京都渋谷区"),
+            ("G", "G-DEV", "G社 開発センター", "宮城県仙台市"),
+            ("H", "H-HQ", "H社 本社", "大阪府大阪市"),
+            ("H", "H-NGY", "H社 名古屋支店", "愛知県名古屋市"),
+            ("H", "H-SPR", "H社 札幌支店", "北海道札幌市"),
+            ("K", "K-HQ", "K社 本社工場", "岡山県倉敷市"),
+            ("K", "K-2", "K社 水島工場", "岡山県倉敷市"),
+            ("Z", "Z-HQ", "Z社 本社工場", "新潟県長岡市"),
+        ];
+        for (company, c, name, address) in sites {
+            // Z社 was never put in reporting scope, nor were its sites.
+            l.site(company, c, name, address, company != "Z").await?;
+        }
+        l.department("A", "A-CISO", "CISO室", SecurityOffice)
+            .await?;
+        l.department("A", "A-IT", "情報システム部", It).await?;
+        l.department("A", "A-GA", "総務部", Corporate).await?;
+        l.department("A", "A-PLAN", "経営企画部", Corporate).await?;
+        l.department("A", "A-MFG", "製造事業本部", Business).await?;
+        for c in ["X", "B", "C", "D", "E", "F", "G", "H", "K", "Z"] {
+            l.department(
+                c,
+                &format!("{c}-SEC"),
+                &format!("{c}社 セキュリティ部門"),
+                SecurityOffice,
+            )
+            .await?;
+        }
+        l.person(
+            "A",
+            Some("A-PLAN"),
+            "山本 健一",
+            Some("ceo@a-group.example"),
+            "代表取締役社長",
+        )
+        .await?;
+        l.person(
+            "A",
+            Some("A-IT"),
+            "佐藤 浩二",
+            Some("ciso@a-group.example"),
+            "CISO 兼 CIO",
+        )
+        .await?;
+        let head = l
+            .person(
+                "A",
+                Some("A-CISO"),
+                "高橋 美咲",
+                Some("office@a-group.example"),
+                "CISO室長（専任）",
+            )
+            .await?;
+        l.staff("A", head, StaffRole::Lead).await?;
+        for (name, position) in [
+            ("伊藤 拓也", "CISO室 専任"),
+            ("渡辺 由美", "CISO室 専任"),
+            ("中村 大輔", "CISO室 専任"),
+            ("小林 彩", "CISO室 専任"),
+        ] {
+            let p = l.person("A", Some("A-CISO"), name, None, position).await?;
+            l.staff("A", p, StaffRole::Practitioner).await?;
+        }
+        for (i, from) in [
+            "製造事業本部",
+            "製造事業本部",
+            "製造事業本部",
+            "情報システム部",
+            "情報システム部",
+            "総務部",
+            "総務部",
+            "経営企画部",
+            "品質保証部",
+            "営業本部",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let name = format!("兼務者{}（{from}）", i + 1);
+            l.person(
+                "A",
+                Some("A-CISO"),
+                &name,
+                None,
+                &format!("CISO室 兼務（{from}から）"),
+            )
+            .await?;
+        }
+        l.person(
+            "A",
+            None,
+            "松本 正人",
+            Some("auditor@a-group.example"),
+            "常勤監査役",
+        )
+        .await?;
+        l.person(
+            "A",
+            Some("A-IT"),
+            "井上 聡",
+            Some("manager-it@a-group.example"),
+            "情報システム部長",
+        )
+        .await?;
+        for (c, name, mail) in [
+            ("X", "加藤 誠", Some("lead-x@a-group.example")),
+            ("B", "吉田 修", None),
+            ("C", "山田 隆", None),
+            ("D", "佐々木 恵", None),
+            ("E", "山口 剛", None),
+            ("F", "松井 直樹", None),
+            ("G", "木村 翔", None),
+            ("H", "林 智子", None),
+            ("K", "清水 博", None),
+            ("Z", "森 和夫", None),
+        ] {
+            let p = l
+                .person(
+                    c,
+                    Some(&format!("{c}-SEC")),
+                    name,
+                    mail,
+                    "セキュリティ責任者",
+                )
+                .await?;
+            l.staff(c, p, StaffRole::Lead).await?;
+        }
+        let p = l
+            .person(
+                "X",
+                Some("X-SEC"),
+                "斎藤 亮",
+                Some("practitioner-x-y@a-group.example"),
+                "実務担当者（拠点Y）",
+            )
+            .await?;
+        l.staff("X", p, StaffRole::Practitioner).await?;
+        for (a, b, w, note) in [
+            ("A", "B", 80, "主要部品の調達"),
+            ("A", "C", 75, "主要部品の調達"),
+            ("A", "F", 60, "部品の調達"),
+            ("A", "K", 55, "素材の調達"),
+            ("A", "D", 70, "製品の販売"),
+            ("A", "E", 65, "製品の物流"),
+            ("A", "X", 40, "製品の相互供給"),
+            ("A", "G", 35, "生産管理システムの開発・保守"),
+            ("X", "H", 30, "X社製品の販売"),
+            ("B", "F", 20, "部品の相互供給"),
+            ("D", "H", 25, "販売網の相互利用"),
+            ("C", "K", 15, "素材の調達"),
+        ] {
+            l.relate(a, b, w, note).await?;
+        }
+        use Capability::Role as R;
+        l.user(
+            "ceo@a-group.example",
+            "山本 健一",
+            R(Role::Executive),
+            "group",
+        )
+        .await?;
+        l.user("ciso@a-group.example", "佐藤 浩二", R(Role::Ciso), "group")
+            .await?;
+        l.user(
+            "office@a-group.example",
+            "高橋 美咲",
+            R(Role::CisoOffice),
+            "group",
+        )
+        .await?;
+        l.user(
+            "lead-x@a-group.example",
+            "加藤 誠",
+            R(Role::SecurityLead),
+            "company:X",
+        )
+        .await?;
+        l.user(
+            "practitioner-x-y@a-group.example",
+            "斎藤 亮",
+            R(Role::Practitioner),
+            "site:X-Y",
+        )
+        .await?;
+        l.user(
+            "manager-it@a-group.example",
+            "井上 聡",
+            R(Role::DepartmentManager),
+            "department:A-IT",
+        )
+        .await?;
+        l.user(
+            "auditor@a-group.example",
+            "松本 正人",
+            R(Role::Auditor),
+            "group",
+        )
+        .await?;
+        l.user(
+            "viewer-b@a-group.example",
+            "B社 閲覧者",
+            R(Role::Viewer),
+            "company:B",
+        )
+        .await?;
+        Ok(l.sign_ins)
+    }
+
+    /// Story 2: the apparel maker's own group, with its EC department, its systems
+    /// administration section (シス管) and its executives.
+    async fn load_story_two(&self) -> Result<Vec<DemoSignIn>> {
+        use DepartmentKind::{Business, Corporate, It, SecurityOffice};
+        let mut l = self
+            .demo_group(
+                "X-APPAREL",
+                "X社（アパレル）",
+                "admin@x-apparel.example",
+                "システム管理者（X社アパレル）",
+            )
+            .await?;
+        l.company(
+            "XA",
+            "X社（アパレル）",
+            CompanyKind::Parent,
+            None,
+            None,
+            true,
+        )
+        .await?;
+        l.site("XA", "XA-HQ", "X社（アパレル） 本社", "東京都渋谷区", true)
+            .await?;
+        l.site(
+            "XA",
+            "XA-DC",
+            "X社（アパレル） 物流センター",
+            "千葉県市川市",
+            true,
+        )
+        .await?;
+        l.department("XA", "XA-EC", "EC事業部", Business).await?;
+        l.department("XA", "XA-BRAND", "ブランド事業本部（7ブランド）", Business)
+            .await?;
+        l.department("XA", "XA-SYS", "システム管理課（シス管）", It)
+            .await?;
+        l.department("XA", "XA-PLAN", "経営企画部", Corporate)
+            .await?;
+        l.department("XA", "XA-SEC", "情報セキュリティ室", SecurityOffice)
+            .await?;
+        l.person(
+            "XA",
+            Some("XA-PLAN"),
+            "岡田 真理子",
+            Some("ceo@x-apparel.example"),
+            "代表取締役社長",
+        )
+        .await?;
+        l.person("XA", Some("XA-PLAN"), "長谷川 学", None, "取締役（EC担当）")
+            .await?;
+        l.person(
+            "XA",
+            Some("XA-SYS"),
+            "石井 達也",
+            Some("ciso@x-apparel.example"),
+            "CISO 兼 システム管理課長",
+        )
+        .await?;
+        let lead = l
+            .person(
+                "XA",
+                Some("XA-SEC"),
+                "前田 友美",
+                Some("office@x-apparel.example"),
+                "情報セキュリティ室長",
+            )
+            .await?;
+        l.staff("XA", lead, StaffRole::Lead).await?;
+        l.person(
+            "XA",
+            Some("XA-EC"),
+            "藤田 大樹",
+            Some("manager-ec@x-apparel.example"),
+            "EC事業部長",
+        )
+        .await?;
+        let p = l
+            .person(
+                "XA",
+                Some("XA-SYS"),
+                "後藤 拓海",
+                Some("practitioner@x-apparel.example"),
+                "シス管 担当者",
+            )
+            .await?;
+        l.staff("XA", p, StaffRole::Practitioner).await?;
+        l.person(
+            "XA",
+            None,
+            "村上 昌子",
+            Some("auditor@x-apparel.example"),
+            "内部監査室長",
+        )
+        .await?;
+        use Capability::Role as R;
+        l.user(
+            "ceo@x-apparel.example",
+            "岡田 真理子",
+            R(Role::Executive),
+            "group",
+        )
+        .await?;
+        l.user(
+            "ciso@x-apparel.example",
+            "石井 達也",
+            R(Role::Ciso),
+            "group",
+        )
+        .await?;
+        l.user(
+            "office@x-apparel.example",
+            "前田 友美",
+            R(Role::CisoOffice),
+            "group",
+        )
+        .await?;
+        l.user(
+            "lead@x-apparel.example",
+            "前田 友美（責任者）",
+            R(Role::SecurityLead),
+            "company:XA",
+        )
+        .await?;
+        l.user(
+            "practitioner@x-apparel.example",
+            "後藤 拓海",
+            R(Role::Practitioner),
+            "department:XA-SYS",
+        )
+        .await?;
+        l.user(
+            "manager-ec@x-apparel.example",
+            "藤田 大樹",
+            R(Role::DepartmentManager),
+            "department:XA-EC",
+        )
+        .await?;
+        l.user(
+            "auditor@x-apparel.example",
+            "村上 昌子",
+            R(Role::Auditor),
+            "group",
+        )
+        .await?;
+        l.user(
+            "viewer@x-apparel.example",
+            "経営企画 閲覧者",
+            R(Role::Viewer),
+            "group",
+        )
+        .await?;
+        Ok(l.sign_ins)
+    }
+}

@@ -1,0 +1,1072 @@
+//! Users, grants, the administration capability, sign-in, sessions and API tokens.
+//!
+//! Passwords are hashed with argon2id; session ids and API tokens are random and stored
+//! only as SHA-256 (they are long random secrets, so a fast hash is enough). None of these
+//! secrets ever enters the audit trail.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kamae_core::Problem;
+use kamae_core::access::{Action, Actor, Grant, Principal, RecordKind, Role, Scope};
+use kamae_core::ids::{GrantId, GroupId, TokenId, UserId};
+use kamae_core::org::Group;
+use kamae_core::text::{Code, Email, required_text};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{Row, args, t};
+use crate::org::NewGroup;
+use crate::write::{Change, Who, Write, stmt};
+use crate::{Result, Store, StoreError, check, new_id};
+
+const ADMIN: RecordKind = RecordKind::Administration;
+const USER: (&str, &str) = ("ユーザー", "user");
+const GRANT: (&str, &str) = ("権限付与", "grant");
+
+/// How long a session lives at most, whatever the activity.
+pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// What a grant gives: a business role, or the administration capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    Role(Role),
+    Administration,
+}
+
+impl Capability {
+    pub fn parse(s: &str) -> Result<Self, Problem> {
+        if s.trim() == "administrator" {
+            Ok(Capability::Administration)
+        } else {
+            Role::parse(s).map(Capability::Role).map_err(|p| {
+                Problem::new(
+                    p.code,
+                    format!("{}（管理者権限は administrator）", p.ja),
+                    format!("{} (or administrator)", p.en),
+                )
+            })
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::Role(r) => r.as_str(),
+            Capability::Administration => "administrator",
+        }
+    }
+
+    /// Shown to the CISO and auditors, and confirmed by a second administrator.
+    pub fn is_sensitive(self) -> bool {
+        match self {
+            Capability::Role(r) => r.is_sensitive(),
+            Capability::Administration => true,
+        }
+    }
+}
+
+/// A scope as people write it: `group`, `company:CODE`, `site:CODE`, `department:CODE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeSpec {
+    Group,
+    Company(Code),
+    Site(Code),
+    Department(Code),
+}
+
+impl ScopeSpec {
+    pub fn parse(s: &str) -> Result<Self, Problem> {
+        let s = s.trim();
+        if s == "group" {
+            return Ok(ScopeSpec::Group);
+        }
+        let bad = || {
+            Problem::new(
+                "invalid_scope",
+                format!(
+                    "範囲 {s:?} は group、company:CODE、site:CODE、department:CODE のいずれかで指定してください"
+                ),
+                format!("scope {s:?} must be group, company:CODE, site:CODE or department:CODE"),
+            )
+        };
+        let (kind, code) = s.split_once(':').ok_or_else(bad)?;
+        let code = Code::parse(code)?;
+        match kind {
+            "company" => Ok(ScopeSpec::Company(code)),
+            "site" => Ok(ScopeSpec::Site(code)),
+            "department" => Ok(ScopeSpec::Department(code)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// A grant as the administration pages and `user list` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantView {
+    pub id: GrantId,
+    pub user_email: String,
+    pub role: String,
+    /// `group`, `company:X`, `site:X-Y`, `department:EC`.
+    pub scope: String,
+    /// The group's, company's, site's or department's name.
+    pub scope_name: String,
+    pub until: Option<NaiveDate>,
+    /// Waiting for a second administrator.
+    pub pending: bool,
+    pub revoked: bool,
+    pub granted_by: String,
+    pub confirmed_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserView {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub disabled: bool,
+    pub grants: Vec<GrantView>,
+}
+
+/// The audit image of a user: never the password hash itself.
+#[derive(Serialize)]
+struct UserImage<'a> {
+    id: UserId,
+    email: &'a str,
+    name: &'a str,
+    password_hash: Option<&'a str>,
+    disabled: bool,
+}
+
+#[derive(Serialize)]
+struct GrantImage<'a> {
+    id: GrantId,
+    user: UserId,
+    role: &'a str,
+    scope_kind: &'a str,
+    scope_id: Option<&'a str>,
+    until: Option<NaiveDate>,
+    needs_confirmation: bool,
+}
+
+pub fn check_password_policy(password: &str) -> Result<(), Problem> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(Problem::new(
+            "weak_password",
+            format!("パスワードは{MIN_PASSWORD_CHARS}文字以上にしてください"),
+            format!("passwords must have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if n > 1024 {
+        return Err(Problem::new(
+            "password_too_long",
+            "パスワードが長すぎます（1024文字まで）",
+            "the password is too long (1024 characters at most)",
+        ));
+    }
+    Ok(())
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    check_password_policy(password)?;
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            Problem::new(
+                "password_hash_failed",
+                format!("パスワードを保存できませんでした: {e}"),
+                format!("could not hash the password: {e}"),
+            )
+            .into()
+        })
+}
+
+fn password_matches(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A long random secret (hex) and the SHA-256 under which it is stored.
+fn new_secret() -> Result<(String, String)> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        Problem::new(
+            "no_randomness",
+            format!("乱数を取得できませんでした: {e}"),
+            format!("could not get random bytes: {e}"),
+        )
+    })?;
+    let secret = hex::encode(bytes);
+    let hash = secret_hash(&secret);
+    Ok((secret, hash))
+}
+
+fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn sign_in_failed() -> StoreError {
+    Problem::new(
+        "sign_in_failed",
+        "メールアドレスまたはパスワードが正しくありません",
+        "the e-mail address or the password is not correct",
+    )
+    .into()
+}
+
+/// A password hash to verify against when the account does not exist, so that a failed
+/// sign-in takes as long whether or not the e-mail address is known.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        Argon2::default()
+            .hash_password(b"kamae: no such account, still as slow")
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn grant_view_from(r: &Row) -> Result<GrantView> {
+    let kind = r.text("scope_kind")?;
+    let code = r.opt_text("scope_code")?;
+    let scope = match code {
+        Some(c) if kind != "group" => format!("{kind}:{c}"),
+        _ => "group".to_owned(),
+    };
+    Ok(GrantView {
+        id: r.parse("id")?,
+        user_email: r.text("email")?,
+        role: r.text("role")?,
+        scope,
+        scope_name: r.opt_text("scope_name")?.unwrap_or_default(),
+        until: r.opt_date("until")?,
+        pending: r.boolean("needs_confirmation")? && r.opt_instant("confirmed_at")?.is_none(),
+        revoked: r.opt_instant("revoked_at")?.is_some(),
+        granted_by: r.text("granted_by_label")?,
+        confirmed_by: r.opt_text("confirmed_by_label")?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// Grants with the names and codes of their scopes and of the administrators involved,
+/// followed by the given WHERE clause.
+macro_rules! grant_view_sql {
+    ($tail:literal) => {
+        concat!(
+            "SELECT g.id, u.email, g.role, g.scope_kind, g.until, g.needs_confirmation, \
+             g.confirmed_at, g.revoked_at, g.created_at, \
+             COALESCE(c.code, s.code, d.code) AS scope_code, \
+             COALESCE(c.name, s.name, d.name, gr.name) AS scope_name, \
+             COALESCE(gb.email, g.granted_by) AS granted_by_label, cb.email AS confirmed_by_label \
+             FROM grants g JOIN users u ON u.id = g.user_id JOIN groups gr ON gr.id = g.group_id \
+             LEFT JOIN companies c ON g.scope_kind = 'company' AND c.id = g.scope_id \
+             LEFT JOIN sites s ON g.scope_kind = 'site' AND s.id = g.scope_id \
+             LEFT JOIN departments d ON g.scope_kind = 'department' AND d.id = g.scope_id \
+             LEFT JOIN users gb ON gb.id = g.granted_by \
+             LEFT JOIN users cb ON cb.id = g.confirmed_by ",
+            $tail
+        )
+    };
+}
+
+impl Store {
+    /// `kamae init`: creates the group and its first administrator, as `system`.
+    pub async fn init_group(
+        &self,
+        group: NewGroup,
+        admin_email: &Email,
+        admin_name: &str,
+        password: &str,
+    ) -> Result<(Group, UserId)> {
+        let hash = hash_password(password)?;
+        let mut w = Write::begin(self, Who::system()).await?;
+        let g = Store::create_group(&mut w, &group).await?;
+        let user = Self::insert_user(&mut w, g.id, admin_email, admin_name, Some(&hash)).await?;
+        Self::insert_grant(
+            &mut w,
+            g.id,
+            user,
+            Capability::Administration,
+            ("group", None),
+            None,
+            "system",
+            false,
+        )
+        .await?;
+        w.commit().await?;
+        Ok((g, user))
+    }
+
+    async fn insert_user(
+        w: &mut Write,
+        group: GroupId,
+        email: &Email,
+        name: &str,
+        hash: Option<&str>,
+    ) -> Result<UserId> {
+        let id = new_id(UserId::from_uuid);
+        let name = required_text(name, "氏名", "name")?;
+        let taken = w
+            .fetch_optional("SELECT id FROM users WHERE email = $1", args![t(email)])
+            .await?;
+        if taken.is_some() {
+            return Err(Problem::new(
+                "duplicate",
+                format!("メールアドレス {email} のユーザーは既に登録されています"),
+                format!("a user with e-mail address {email} already exists"),
+            )
+            .into());
+        }
+        let now = w.now();
+        let image = UserImage {
+            id,
+            email: email.as_str(),
+            name: &name,
+            password_hash: hash,
+            disabled: false,
+        };
+        w.apply(
+            Change::new(group, "create", "user", id)
+                .after(&image)
+                .security(),
+            vec![stmt(
+                "INSERT INTO users (id, group_id, email, name, password_hash, locale, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'ja', $6)",
+                args![
+                    t(id),
+                    t(group),
+                    t(email),
+                    name.clone(),
+                    hash.map(str::to_owned),
+                    now
+                ],
+            )],
+        )
+        .await?;
+        Ok(id)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_grant(
+        w: &mut Write,
+        group: GroupId,
+        user: UserId,
+        cap: Capability,
+        scope: (&str, Option<String>),
+        until: Option<NaiveDate>,
+        granted_by: &str,
+        needs_confirmation: bool,
+    ) -> Result<GrantId> {
+        let id = new_id(GrantId::from_uuid);
+        let now = w.now();
+        let image = GrantImage {
+            id,
+            user,
+            role: cap.as_str(),
+            scope_kind: scope.0,
+            scope_id: scope.1.as_deref(),
+            until,
+            needs_confirmation,
+        };
+        w.apply(
+            Change::new(group, "grant", "grant", id).after(&image).security(),
+            vec![stmt(
+                "INSERT INTO grants (id, group_id, user_id, role, scope_kind, scope_id, until, granted_by, created_at, needs_confirmation) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                args![
+                    t(id),
+                    t(group),
+                    t(user),
+                    cap.as_str(),
+                    scope.0,
+                    scope.1.clone(),
+                    until,
+                    granted_by,
+                    now,
+                    needs_confirmation
+                ],
+            )],
+        )
+        .await?;
+        Ok(id)
+    }
+
+    async fn active_administrators(&self, group: GroupId) -> Result<i64> {
+        let row = self
+            .db
+            .fetch_one(
+                "SELECT COUNT(DISTINCT g.user_id) AS n FROM grants g JOIN users u ON u.id = g.user_id \
+                 WHERE g.group_id = $1 AND g.role = 'administrator' AND u.disabled_at IS NULL AND \
+                 g.revoked_at IS NULL AND (g.needs_confirmation = FALSE OR g.confirmed_at IS NOT NULL)",
+                args![t(group)],
+            )
+            .await?;
+        row.int("n")
+    }
+
+    async fn user_id_by_email(&self, actor: &Actor, email: &Email) -> Result<UserId> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT id FROM users WHERE group_id = $1 AND email = $2",
+                args![t(actor.group()), t(email)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found(USER.0, USER.1))?;
+        row.parse("id")
+    }
+
+    /// Adds a user (administration). With `administrator`, also grants the administration
+    /// capability, which waits for a second administrator where the group has two or more.
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        email: &Email,
+        name: &str,
+        password: Option<&str>,
+        administrator: bool,
+    ) -> Result<(UserId, Option<GrantView>)> {
+        check(actor, Action::Write, ADMIN, Scope::Group, USER)?;
+        let hash = password.map(hash_password).transpose()?;
+        let needs_confirmation =
+            administrator && self.active_administrators(actor.group()).await? >= 2;
+        let who = Who::of(actor);
+        let mut w = Write::begin(self, who.clone()).await?;
+        let id = Self::insert_user(&mut w, actor.group(), email, name, hash.as_deref()).await?;
+        let grant = if administrator {
+            Some(
+                Self::insert_grant(
+                    &mut w,
+                    actor.group(),
+                    id,
+                    Capability::Administration,
+                    ("group", None),
+                    None,
+                    &who.actor,
+                    needs_confirmation,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        w.commit().await?;
+        let view = match grant {
+            Some(g) => Some(self.grant_view(actor, g).await?),
+            None => None,
+        };
+        Ok((id, view))
+    }
+
+    /// Sets a user's password (administration, or the user for themselves).
+    pub async fn set_password(&self, actor: &Actor, email: &Email, password: &str) -> Result<()> {
+        let user = self.user_id_by_email(actor, email).await?;
+        if actor.user() != Some(user) {
+            check(actor, Action::Write, ADMIN, Scope::Group, USER)?;
+        }
+        let hash = hash_password(password)?;
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        w.apply(
+            Change::new(actor.group(), "update", "user", user)
+                .after(&serde_json::json!({"password_hash": hash}))
+                .security(),
+            vec![stmt(
+                "UPDATE users SET password_hash = $1 WHERE id = $2 AND group_id = $3",
+                args![hash.clone(), t(user), t(actor.group())],
+            )],
+        )
+        .await?;
+        w.commit().await
+    }
+
+    async fn resolve_scope(
+        &self,
+        actor: &Actor,
+        spec: &ScopeSpec,
+    ) -> Result<(&'static str, Option<String>)> {
+        let (kind, sql, code): (&'static str, &'static str, &Code) = match spec {
+            ScopeSpec::Group => return Ok(("group", None)),
+            ScopeSpec::Company(c) => (
+                "company",
+                "SELECT id FROM companies WHERE group_id = $1 AND code = $2 AND archived_at IS NULL",
+                c,
+            ),
+            ScopeSpec::Site(c) => (
+                "site",
+                "SELECT id FROM sites WHERE group_id = $1 AND code = $2 AND archived_at IS NULL",
+                c,
+            ),
+            ScopeSpec::Department(c) => (
+                "department",
+                "SELECT id FROM departments WHERE group_id = $1 AND code = $2 AND archived_at IS NULL",
+                c,
+            ),
+        };
+        let row = self
+            .db
+            .fetch_optional(sql, args![t(actor.group()), t(code)])
+            .await?
+            .ok_or_else(|| {
+                Problem::new(
+                    "unknown_scope",
+                    format!("範囲 {kind}:{code} はこのグループにありません"),
+                    format!("there is no {kind} {code} in this group"),
+                )
+            })?;
+        Ok((kind, Some(row.text("id")?)))
+    }
+
+    /// Grants a role (or administration) over a scope, optionally until a date. Sensitive
+    /// grants wait for a second administrator where the group has two or more.
+    pub async fn grant(
+        &self,
+        actor: &Actor,
+        email: &Email,
+        cap: Capability,
+        scope: &ScopeSpec,
+        until: Option<NaiveDate>,
+    ) -> Result<GrantView> {
+        check(actor, Action::Write, ADMIN, Scope::Group, GRANT)?;
+        if cap == Capability::Administration && *scope != ScopeSpec::Group {
+            return Err(Problem::new(
+                "invalid_scope",
+                "管理者権限はグループ全体にのみ付与できます（--scope group）",
+                "administration is granted over the whole group only (--scope group)",
+            )
+            .into());
+        }
+        if let Some(u) = until
+            && u < self.today(actor.group()).await?
+        {
+            return Err(Problem::new(
+                "until_in_past",
+                format!("終了日 {u} は過去の日付です"),
+                format!("the end date {u} is in the past"),
+            )
+            .into());
+        }
+        let user = self.user_id_by_email(actor, email).await?;
+        let resolved = self.resolve_scope(actor, scope).await?;
+        let needs_confirmation =
+            cap.is_sensitive() && self.active_administrators(actor.group()).await? >= 2;
+        let who = Who::of(actor);
+        let mut w = Write::begin(self, who.clone()).await?;
+        let id = Self::insert_grant(
+            &mut w,
+            actor.group(),
+            user,
+            cap,
+            resolved,
+            until,
+            &who.actor,
+            needs_confirmation,
+        )
+        .await?;
+        w.commit().await?;
+        self.grant_view(actor, id).await
+    }
+
+    async fn grant_view(&self, actor: &Actor, id: GrantId) -> Result<GrantView> {
+        let row = self
+            .db
+            .fetch_optional(
+                grant_view_sql!("WHERE g.group_id = $1 AND g.id = $2"),
+                args![t(actor.group()), t(id)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found(GRANT.0, GRANT.1))?;
+        grant_view_from(&row)
+    }
+
+    /// A second administrator confirms a pending sensitive grant.
+    pub async fn confirm_grant(&self, actor: &Actor, id: GrantId) -> Result<GrantView> {
+        check(actor, Action::Write, ADMIN, Scope::Group, GRANT)?;
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT user_id, granted_by, needs_confirmation, confirmed_at, revoked_at FROM grants \
+                 WHERE group_id = $1 AND id = $2",
+                args![t(actor.group()), t(id)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found(GRANT.0, GRANT.1))?;
+        if !row.boolean("needs_confirmation")?
+            || row.opt_instant("confirmed_at")?.is_some()
+            || row.opt_instant("revoked_at")?.is_some()
+        {
+            return Err(Problem::new(
+                "nothing_to_confirm",
+                "この権限付与は確認待ちではありません",
+                "this grant is not waiting for confirmation",
+            )
+            .into());
+        }
+        let me = actor
+            .user()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| "system".into());
+        if row.text("granted_by")? == me || row.text("user_id")? == me {
+            return Err(Problem::new(
+                "second_administrator_required",
+                "確認は、付与した管理者・付与された本人以外の管理者が行ってください",
+                "a second administrator, neither the one who granted it nor its holder, must confirm",
+            )
+            .into());
+        }
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(actor.group(), "confirm", "grant", id)
+                .after(&serde_json::json!({"confirmed_by": me, "confirmed_at": now}))
+                .security(),
+            vec![stmt(
+                "UPDATE grants SET confirmed_by = $1, confirmed_at = $2 \
+                 WHERE id = $3 AND group_id = $4 AND confirmed_at IS NULL AND revoked_at IS NULL",
+                args![me.clone(), now, t(id), t(actor.group())],
+            )],
+        )
+        .await?;
+        w.commit().await?;
+        self.grant_view(actor, id).await
+    }
+
+    /// Revokes a grant (the reason is kept). The last administrator cannot be revoked.
+    pub async fn revoke_grant(
+        &self,
+        actor: &Actor,
+        id: GrantId,
+        reason: Option<&str>,
+    ) -> Result<GrantView> {
+        check(actor, Action::Write, ADMIN, Scope::Group, GRANT)?;
+        let before = self.grant_view(actor, id).await?;
+        if before.revoked {
+            return Err(Problem::new(
+                "already_revoked",
+                "この権限付与は既に取り消されています",
+                "this grant is already revoked",
+            )
+            .into());
+        }
+        if before.role == "administrator"
+            && !before.pending
+            && self.active_administrators(actor.group()).await? <= 1
+        {
+            return Err(Problem::new(
+                "last_administrator",
+                "最後の管理者の権限は取り消せません。先に別の管理者を追加してください",
+                "the last administrator cannot be revoked; add another administrator first",
+            )
+            .into());
+        }
+        let me = actor
+            .user()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| "system".into());
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(actor.group(), "revoke", "grant", id)
+                .before(&before)
+                .reason(reason)
+                .security(),
+            vec![stmt(
+                "UPDATE grants SET revoked_by = $1, revoked_at = $2 WHERE id = $3 AND group_id = $4 AND revoked_at IS NULL",
+                args![me, now, t(id), t(actor.group())],
+            )],
+        )
+        .await?;
+        w.commit().await?;
+        self.grant_view(actor, id).await
+    }
+
+    /// Disables a user: their sessions and API tokens end in the same transaction.
+    pub async fn disable_user(
+        &self,
+        actor: &Actor,
+        email: &Email,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        check(actor, Action::Write, ADMIN, Scope::Group, USER)?;
+        let user = self.user_id_by_email(actor, email).await?;
+        let is_admin = self
+            .db
+            .fetch_optional(
+                "SELECT g.id FROM grants g WHERE g.user_id = $1 AND g.role = 'administrator' AND \
+                 g.revoked_at IS NULL AND (g.needs_confirmation = FALSE OR g.confirmed_at IS NOT NULL)",
+                args![t(user)],
+            )
+            .await?
+            .is_some();
+        if is_admin && self.active_administrators(actor.group()).await? <= 1 {
+            return Err(Problem::new(
+                "last_administrator",
+                "最後の管理者は無効にできません。先に別の管理者を追加してください",
+                "the last administrator cannot be disabled; add another administrator first",
+            )
+            .into());
+        }
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(actor.group(), "disable", "user", user)
+                .after(&serde_json::json!({"email": email, "disabled_at": now}))
+                .reason(reason)
+                .security(),
+            vec![stmt(
+                "UPDATE users SET disabled_at = $1 WHERE id = $2 AND group_id = $3 AND disabled_at IS NULL",
+                args![now, t(user), t(actor.group())],
+            )],
+        )
+        .await?;
+        // Ending sessions and tokens is part of disabling; there may be none to end.
+        for (kind, sql) in [
+            (
+                "session",
+                "SELECT id_hash AS id FROM sessions WHERE user_id = $1 AND ended_at IS NULL",
+            ),
+            (
+                "api_token",
+                "SELECT id FROM api_tokens WHERE user_id = $1 AND ended_at IS NULL",
+            ),
+        ] {
+            let open = w.fetch_all(sql, args![t(user)]).await?;
+            for row in open {
+                let id = row.text("id")?;
+                let (label, update) = if kind == "session" {
+                    (
+                        "[secret]".to_owned(),
+                        "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+                    )
+                } else {
+                    (
+                        id.clone(),
+                        "UPDATE api_tokens SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",
+                    )
+                };
+                w.apply(
+                    Change::new(actor.group(), "end", kind, label)
+                        .reason(Some("利用者の無効化 / user disabled"))
+                        .security(),
+                    vec![stmt(update, args![now, id])],
+                )
+                .await?;
+            }
+        }
+        w.commit().await
+    }
+
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<UserView>> {
+        check(actor, Action::Read, ADMIN, Scope::Group, USER)?;
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT id, email, name, disabled_at FROM users WHERE group_id = $1 ORDER BY email",
+                args![t(actor.group())],
+            )
+            .await?;
+        let grants: Vec<GrantView> = self
+            .db
+            .fetch_all(
+                grant_view_sql!("WHERE g.group_id = $1 ORDER BY g.created_at, g.id"),
+                args![t(actor.group())],
+            )
+            .await?
+            .iter()
+            .map(grant_view_from)
+            .collect::<Result<_>>()?;
+        rows.iter()
+            .map(|r| {
+                let email = r.text("email")?;
+                Ok(UserView {
+                    id: r.parse("id")?,
+                    grants: grants
+                        .iter()
+                        .filter(|g| g.user_email == email)
+                        .cloned()
+                        .collect(),
+                    email,
+                    name: r.text("name")?,
+                    disabled: r.opt_instant("disabled_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Grants of `executive`, `ciso` and administration, newest first: what the CISO and
+    /// auditors see on their home pages.
+    pub async fn sensitive_grants(&self, actor: &Actor) -> Result<Vec<GrantView>> {
+        check(
+            actor,
+            Action::Read,
+            RecordKind::SecurityEvents,
+            Scope::Group,
+            GRANT,
+        )?;
+        self.db
+            .fetch_all(
+                grant_view_sql!(
+                    "WHERE g.group_id = $1 AND g.role IN ('executive', 'ciso', 'administrator') \
+                     ORDER BY g.created_at DESC, g.id DESC"
+                ),
+                args![t(actor.group())],
+            )
+            .await?
+            .iter()
+            .map(grant_view_from)
+            .collect()
+    }
+
+    /// The actor a command runs as (`--as EMAIL`), with their active grants.
+    pub async fn actor_for_email(&self, email: &Email) -> Result<Actor> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT id, group_id, disabled_at FROM users WHERE email = $1",
+                args![t(email)],
+            )
+            .await?
+            .ok_or_else(|| {
+                Problem::new(
+                    "unknown_user",
+                    format!("ユーザー {email} は登録されていません"),
+                    format!("there is no user {email}"),
+                )
+            })?;
+        if row.opt_instant("disabled_at")?.is_some() {
+            return Err(Problem::new(
+                "user_disabled",
+                format!("ユーザー {email} は無効化されています"),
+                format!("user {email} is disabled"),
+            )
+            .into());
+        }
+        self.principal(row.parse("id")?, row.parse("group_id")?, email.as_str())
+            .await
+    }
+
+    async fn principal(&self, user: UserId, group: GroupId, email: &str) -> Result<Actor> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT g.role, g.scope_kind, g.scope_id, g.until, COALESCE(s.company_id, d.company_id) AS scope_company \
+                 FROM grants g \
+                 LEFT JOIN sites s ON g.scope_kind = 'site' AND s.id = g.scope_id \
+                 LEFT JOIN departments d ON g.scope_kind = 'department' AND d.id = g.scope_id \
+                 WHERE g.user_id = $1 AND g.revoked_at IS NULL AND (g.needs_confirmation = FALSE OR g.confirmed_at IS NOT NULL)",
+                args![t(user)],
+            )
+            .await?;
+        let mut grants = Vec::new();
+        let mut administrator = false;
+        for r in &rows {
+            let role = r.text("role")?;
+            if role == "administrator" {
+                administrator = true;
+                continue;
+            }
+            let scope_id = r.opt_text("scope_id")?;
+            let company = r.opt_text("scope_company")?;
+            let parse_err = || StoreError::not_found("権限の範囲", "grant scope");
+            let scope = match r.text("scope_kind")?.as_str() {
+                "group" => Scope::Group,
+                "company" => Scope::Company {
+                    company: scope_id.ok_or_else(parse_err)?.parse()?,
+                },
+                "site" => Scope::Site {
+                    company: company.ok_or_else(parse_err)?.parse()?,
+                    site: scope_id.ok_or_else(parse_err)?.parse()?,
+                },
+                "department" => Scope::Department {
+                    company: company.ok_or_else(parse_err)?.parse()?,
+                    department: scope_id.ok_or_else(parse_err)?.parse()?,
+                },
+                _ => return Err(parse_err()),
+            };
+            grants.push(Grant {
+                role: Role::parse(&role)?,
+                scope,
+                until: r.opt_date("until")?,
+            });
+        }
+        Ok(Actor::User(Principal {
+            user,
+            group,
+            email: email.to_owned(),
+            grants,
+            administrator,
+            today: self.today(group).await?,
+        }))
+    }
+
+    /// Checks a password and opens a session. Success and failure both go to the security
+    /// event log; the error does not say whether the account exists.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(Actor, String)> {
+        let parsed = Email::parse(email);
+        let row = match &parsed {
+            Ok(e) => self
+                .db
+                .fetch_optional(
+                    "SELECT id, group_id, password_hash, disabled_at FROM users WHERE email = $1",
+                    args![t(e)],
+                )
+                .await?,
+            Err(_) => None,
+        };
+        let stored = match &row {
+            Some(r) => r.opt_text("password_hash")?,
+            None => None,
+        };
+        let matches = password_matches(stored.as_deref().unwrap_or(dummy_hash()), password)
+            && stored.is_some();
+        let usable = match &row {
+            Some(r) => r.opt_instant("disabled_at")?.is_none(),
+            None => false,
+        };
+        let group: Option<GroupId> = row.as_ref().map(|r| r.parse("group_id")).transpose()?;
+        let record_id = email.trim().to_lowercase();
+        if !(matches && usable) {
+            let mut w = Write::begin(
+                self,
+                Who {
+                    actor: "anonymous".into(),
+                    label: record_id.clone(),
+                },
+            )
+            .await?;
+            w.record(Change {
+                group,
+                action: "sign_in_failed",
+                kind: "user",
+                id: record_id,
+                before: None,
+                after: None,
+                reason: None,
+                security_event: true,
+            })
+            .await?;
+            w.commit().await?;
+            return Err(sign_in_failed());
+        }
+        let (Some(row), Ok(email)) = (row, parsed) else {
+            return Err(sign_in_failed());
+        };
+        let actor = self
+            .principal(row.parse("id")?, row.parse("group_id")?, email.as_str())
+            .await?;
+        let secret = self.open_session(&actor, "sign_in").await?;
+        Ok((actor, secret))
+    }
+
+    async fn open_session(&self, actor: &Actor, action: &'static str) -> Result<String> {
+        let Some(user) = actor.user() else {
+            return Err(StoreError::not_found(USER.0, USER.1));
+        };
+        let (secret, hash) = new_secret()?;
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        let expires = now + SESSION_ABSOLUTE;
+        w.apply(
+            Change::new(actor.group(), action, "session", "[secret]")
+                .after(&serde_json::json!({"user": user, "session_hash": hash, "expires_at": expires}))
+                .security(),
+            vec![stmt(
+                "INSERT INTO sessions (id_hash, group_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                args![hash.clone(), t(actor.group()), t(user), now, expires],
+            )],
+        )
+        .await?;
+        w.commit().await?;
+        Ok(secret)
+    }
+
+    /// The actor behind a session id, if the session is open, unexpired and its user enabled.
+    pub async fn actor_for_session(&self, secret: &str) -> Result<Actor> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT u.id, u.group_id, u.email FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL",
+                args![secret_hash(secret), self.now()],
+            )
+            .await?
+            .ok_or_else(|| {
+                Problem::new(
+                    "session_ended",
+                    "セッションが終了しています。もう一度サインインしてください",
+                    "your session has ended; please sign in again",
+                )
+            })?;
+        self.principal(
+            row.parse("id")?,
+            row.parse("group_id")?,
+            &row.text("email")?,
+        )
+        .await
+    }
+
+    /// Creates an API token for the actor; the secret is returned once and stored only hashed.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        expires_on: Option<DateTime<Utc>>,
+    ) -> Result<(TokenId, String)> {
+        let Some(user) = actor.user() else {
+            return Err(StoreError::not_found(USER.0, USER.1));
+        };
+        let name = required_text(name, "トークン名", "token name")?;
+        let (secret, hash) = new_secret()?;
+        let id = new_id(TokenId::from_uuid);
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(actor.group(), "create", "api_token", id)
+                .after(&serde_json::json!({"user": user, "name": name, "token_hash": hash, "expires_at": expires_on}))
+                .security(),
+            vec![stmt(
+                "INSERT INTO api_tokens (id, group_id, user_id, name, token_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                args![t(id), t(actor.group()), t(user), name.clone(), hash.clone(), now, expires_on],
+            )],
+        )
+        .await?;
+        w.commit().await?;
+        Ok((id, secret))
+    }
+
+    pub async fn actor_for_api_token(&self, secret: &str) -> Result<Actor> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT u.id, u.group_id, u.email FROM api_tokens k JOIN users u ON u.id = k.user_id \
+                 WHERE k.token_hash = $1 AND k.ended_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) \
+                 AND u.disabled_at IS NULL",
+                args![secret_hash(secret), self.now()],
+            )
+            .await?
+            .ok_or_else(|| {
+                Problem::new(
+                    "invalid_token",
+                    "APIトークンが無効です（失効・期限切れ・利用者の無効化）",
+                    "the API token is not valid (revoked, expired, or its user disabled)",
+                )
+            })?;
+        self.principal(
+            row.parse("id")?,
+            row.parse("group_id")?,
+            &row.text("email")?,
+        )
+        .await
+    }
+}

@@ -1,0 +1,312 @@
+//! The command line: every command and option, with plain-language help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kamae",
+    version,
+    about = "kamae（構え）— CISO室のワークベンチ / the workbench of a company's CISO office",
+    long_about = "kamae（構え）— CISO室のワークベンチ / the workbench of a company's CISO office.\n\n\
+        Keeps the records of the seven roles (A–G) that IPA's practice guide asks of a CISO: \
+        the group's organisation, who may see and change what, a tamper-evident audit trail, \
+        approvals, and the twelve artifacts that the roles hand to each other.\n\n\
+        Start with `kamae demo` (a demo in an empty data directory) or `kamae init` (your own group)."
+)]
+pub struct Cli {
+    /// Where kamae keeps its data (the embedded store kamae.db, backups you make).
+    #[arg(
+        long,
+        global = true,
+        env = "KAMAE_DATA_DIR",
+        default_value = "./kamae-data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Use this database instead of the embedded store, e.g. postgres://kamae@db.example/kamae.
+    #[arg(long, global = true, env = "KAMAE_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Act as this user (their e-mail address): commands that read or change records pass
+    /// the same access checks as the web.
+    #[arg(long = "as", global = true, env = "KAMAE_AS", value_name = "EMAIL")]
+    pub as_user: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the store, your group and its first administrator.
+    Init(InitArgs),
+    /// Bring the store's tables up to date (also done at every start).
+    Migrate,
+    /// Users, their roles and scopes (administrators only).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo (story 1's A社グループ and story 2's apparel maker) into an empty store
+    /// and print its sign-ins.
+    Demo(JsonArg),
+    /// Checks that show what the CISO office should know.
+    #[command(subcommand)]
+    Check(CheckCommand),
+    /// The group's organisation: companies, sites, departments, people.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// The twelve artifacts of roles A–G: drafts, approval, what has gone stale.
+    #[command(subcommand)]
+    Artifact(ArtifactCommand),
+    /// Who changed a record, when, what and why.
+    History(HistoryArgs),
+    /// Sign-ins, failures, grants, tokens (the CISO and auditors).
+    SecurityEvents(SecurityEventsArgs),
+    /// Check the whole audit trail's hash chain and print its head.
+    Verify(VerifyArgs),
+    /// Copy the running embedded store to FILE (readable by you only).
+    Backup(FileArg),
+    /// Restore a backup into an empty data directory.
+    Restore(FileArg),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FileArg {
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your group's short code (letters, digits, - and _), e.g. A-GROUP.
+    #[arg(long)]
+    pub group_code: String,
+    /// Your group's name, e.g. 「A社グループ」.
+    #[arg(long)]
+    pub group_name: String,
+    /// The first administrator's e-mail address.
+    #[arg(long)]
+    pub admin_email: String,
+    /// The first administrator's name.
+    #[arg(long, default_value = "管理者")]
+    pub admin_name: String,
+    /// Read the administrator's password from this file (otherwise you are asked for it).
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+    /// The group's time zone, for due dates and expiry.
+    #[arg(long, default_value = "Asia/Tokyo")]
+    pub time_zone: String,
+    /// The month the fiscal year starts in.
+    #[arg(long, default_value_t = 4)]
+    pub fiscal_year_start_month: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from this file (otherwise you are asked for it, if at a terminal).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// Also give the user the administration capability (users, grants, settings).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Give a user a role over a scope.
+    Grant {
+        #[arg(long)]
+        email: String,
+        /// executive, ciso, ciso_office, security_lead, practitioner, department_manager,
+        /// auditor, viewer — or administrator.
+        #[arg(long)]
+        role: String,
+        /// group, company:CODE, site:CODE or department:CODE.
+        #[arg(long)]
+        scope: String,
+        /// Last day the grant applies (YYYY-MM-DD, in the group's time zone).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Take a grant back (by its id from `user list`, or by e-mail, role and scope).
+    Revoke {
+        #[arg(long, conflicts_with_all = ["email", "role", "scope"])]
+        grant: Option<String>,
+        #[arg(long, requires_all = ["role", "scope"])]
+        email: Option<String>,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        scope: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Disable a user: their sessions and API tokens end at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Confirm another administrator's grant of executive, ciso or administration.
+    Confirm {
+        /// The grant's id, from `user list`.
+        #[arg(long)]
+        grant: String,
+    },
+    /// List users and their grants.
+    List(JsonArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Companies without a security lead, companies and sites outside reporting scope,
+    /// companies acquired within the last year. Exits 0 whatever it finds.
+    Org {
+        /// Only this group (its code); all groups otherwise.
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// List companies, sites and departments.
+    Show(JsonArg),
+    /// Add a company to the group.
+    AddCompany {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// parent, subsidiary or affiliate.
+        #[arg(long, default_value = "subsidiary")]
+        kind: String,
+        /// The parent company's code.
+        #[arg(long)]
+        parent: Option<String>,
+        /// When the group acquired it (YYYY-MM-DD).
+        #[arg(long)]
+        acquired_on: Option<String>,
+        /// Leave it outside the group's reporting scope.
+        #[arg(long)]
+        outside_reporting_scope: bool,
+    },
+    /// Add a site (拠点) to a company.
+    AddSite {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        outside_reporting_scope: bool,
+    },
+    /// Put a company in or out of the reporting scope.
+    SetReportingScope {
+        #[arg(long)]
+        company: String,
+        /// in or out.
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArtifactCommand {
+    /// Every artifact you may see, with its latest and approved versions.
+    List(JsonArg),
+    /// One version: its text, what it was made from, its approval.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a new draft version.
+    Draft {
+        /// objectives_and_targets, risk_assessment, … (see docs/access.md)
+        #[arg(long)]
+        kind: String,
+        /// A company's own series (its code); the group's otherwise.
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        title: String,
+        /// A Markdown file with the text.
+        #[arg(long)]
+        body_file: Option<PathBuf>,
+        /// An approved version this one was made from (repeatable).
+        #[arg(long = "from")]
+        inputs: Vec<String>,
+    },
+    /// Change a draft or rejected version; a change to an approved one becomes a new draft.
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body_file: Option<PathBuf>,
+        #[arg(long = "from")]
+        inputs: Vec<String>,
+    },
+    /// Send a draft for approval.
+    Submit { id: String },
+    /// Take your submission back to draft.
+    Withdraw { id: String },
+    /// Approve a submitted version.
+    Approve { id: String },
+    /// Reject a submitted version, with the reason.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Submitted versions waiting for your decision.
+    Inbox(JsonArg),
+    /// Approved artifacts whose inputs have changed, and why.
+    Stale(JsonArg),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// company, site, department, person, security_staff, business_relationship,
+    /// artifact_version, user, grant, group.
+    pub kind: String,
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SecurityEventsArgs {
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A head printed earlier (SEQ:HEX): also detects rows cut off the end since then.
+    #[arg(long)]
+    pub expect_head: Option<String>,
+}
