@@ -140,7 +140,9 @@ impl Store {
     /// and runs migrations. An SQLite file is created on first use.
     pub async fn open(database_url: &str) -> Result<Store> {
         let store = Self::open_unmigrated(database_url).await?;
-        store.migrate().await?;
+        if store.migrations_pending().await? {
+            store.migrate().await?;
+        }
         Ok(store)
     }
 
@@ -192,6 +194,38 @@ impl Store {
             db: Db::Postgres(pool),
             clock: Clock::System,
         })
+    }
+
+    fn migrator(&self) -> sqlx::migrate::Migrator {
+        match &self.db {
+            Db::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+            Db::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+        }
+    }
+
+    /// Whether the store lacks a migration this kamae knows. Checked by reading, so that
+    /// kamae can start under a PostgreSQL role that may not change the schema (see
+    /// docs/operations.md) once `kamae migrate` has run as the owner.
+    pub async fn migrations_pending(&self) -> Result<bool> {
+        let applied = match self
+            .db
+            .fetch_all(
+                "SELECT version FROM _sqlx_migrations WHERE success = TRUE",
+                vec![],
+            )
+            .await
+        {
+            Ok(rows) => rows
+                .iter()
+                .map(|r| r.int("version"))
+                .collect::<Result<Vec<i64>>>()?,
+            // No migration table yet: a new store.
+            Err(_) => return Ok(true),
+        };
+        Ok(self
+            .migrator()
+            .iter()
+            .any(|m| !applied.contains(&m.version)))
     }
 
     pub async fn migrate(&self) -> Result<()> {

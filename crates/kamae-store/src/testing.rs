@@ -23,6 +23,8 @@ pub struct TestStore {
     pub store: Store,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(PgConnectOptions, String)>,
+    /// The URL another process (the `kamae` binary under test) can open this store with.
+    pub url: String,
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -46,6 +48,20 @@ fn admin_options() -> Option<PgConnectOptions> {
         Ok(o) => Some(o),
         Err(e) => panic!("{TEST_DATABASE_ENV} is not a PostgreSQL URL: {e}"),
     }
+}
+
+/// The test server's URL with another database name.
+fn database_url_for(name: &str) -> String {
+    let url = std::env::var(TEST_DATABASE_ENV).unwrap_or_default();
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b.to_owned(), format!("?{q}")),
+        None => (url.clone(), String::new()),
+    };
+    let server = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base.as_str(),
+    };
+    format!("{server}/{name}{query}")
 }
 
 fn pid_alive(pid: u32) -> bool {
@@ -122,7 +138,8 @@ impl TestStore {
             Ok(d) => d,
             Err(e) => panic!("cannot create a temporary directory: {e}"),
         };
-        let store = match Store::open(&Store::sqlite_url_in(dir.path())).await {
+        let url = Store::sqlite_url_in(dir.path());
+        let store = match Store::open(&url).await {
             Ok(s) => s,
             Err(e) => panic!("cannot open SQLite store: {e}"),
         };
@@ -130,6 +147,7 @@ impl TestStore {
             store,
             _dir: Some(dir),
             pg: None,
+            url,
         }
     }
 
@@ -166,6 +184,7 @@ impl TestStore {
             Ok::<_, crate::StoreError>(TestStore {
                 store,
                 _dir: None,
+                url: database_url_for(&name),
                 pg: Some((admin.clone(), name)),
             })
         }

@@ -699,6 +699,14 @@ impl Store {
     ) -> Result<()> {
         check(actor, Action::Write, ADMIN, Scope::Group, USER)?;
         let user = self.user_id_by_email(actor, email).await?;
+        if actor.user() == Some(user) {
+            return Err(Problem::new(
+                "cannot_disable_self",
+                "自分自身は無効にできません。別の管理者に依頼してください",
+                "you cannot disable yourself; ask another administrator",
+            )
+            .into());
+        }
         let is_admin = self
             .db
             .fetch_optional(

@@ -959,6 +959,22 @@ async fn sensitive_grants_need_a_second_administrator(t: &TestStore) {
             s.disable_user(&f.admin, &email("admin@g1.example"), Some("x"))
                 .await
         ),
+        "cannot_disable_self"
+    );
+    assert_eq!(
+        err_code(
+            s.disable_user(&f.system, &email("admin@g1.example"), Some("x"))
+                .await
+        ),
+        "last_administrator"
+    );
+    let own = ok(s.users(&f.admin).await)
+        .into_iter()
+        .find(|u| u.email == "admin@g1.example")
+        .and_then(|u| u.grants.into_iter().find(|g| g.role == "administrator"))
+        .unwrap_or_else(|| panic!("the first administrator has an administration grant"));
+    assert_eq!(
+        err_code(s.revoke_grant(&f.admin, own.id, Some("x")).await),
         "last_administrator"
     );
 }

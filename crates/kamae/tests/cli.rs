@@ -1,0 +1,591 @@
+//! The `kamae` binary as people and scripts use it: real processes, a real store.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use kamae_store::testing::TestStore;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kamae(data_dir: &Path, args: &[&str]) -> Run {
+    kamae_with(data_dir, None, args)
+}
+
+fn kamae_with(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kamae"));
+    cmd.arg("--data-dir").arg(data_dir);
+    if let Some(url) = database_url {
+        cmd.arg("--database-url").arg(url);
+    }
+    cmd.args(args)
+        .env_remove("KAMAE_AS")
+        .env_remove("KAMAE_DATABASE_URL");
+    let out: Output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run kamae: {e}"));
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn ok(r: Run) -> String {
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    r.stdout
+}
+
+fn fails(r: &Run) {
+    assert_ne!(r.code, 0, "expected failure; stdout:\n{}", r.stdout);
+    // Every failure speaks both languages.
+    assert!(
+        r.stderr.contains("エラー") && r.stderr.contains("error"),
+        "{}",
+        r.stderr
+    );
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn head_of(verify_stdout: &str) -> String {
+    verify_stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("head "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no head in {verify_stdout}"))
+}
+
+fn sqlite_exec(data_dir: &Path, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path: PathBuf = data_dir.join("kamae.db");
+    rt.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", path.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
+}
+
+#[test]
+fn demo_then_check_org_names_z() {
+    let dir = tempdir();
+    let d = dir.path().join("data");
+    let out = ok(kamae(&d, &["demo"]));
+    for role in [
+        "administrator",
+        "executive",
+        "ciso",
+        "ciso_office",
+        "security_lead",
+        "practitioner",
+        "department_manager",
+        "auditor",
+        "viewer",
+    ] {
+        assert_eq!(
+            out.matches(&format!("  {role} ")).count(),
+            2,
+            "{role} in both groups:\n{out}"
+        );
+    }
+    assert!(out.contains("kamae-demo-2026"));
+    assert!(out.contains("X社（アパレル）"));
+    let out = ok(kamae(&d, &["check", "org"]));
+    assert!(
+        out.contains("A社グループ") && out.contains("X社（アパレル）"),
+        "{out}"
+    );
+    assert!(out.contains("Z社 (Z)"), "{out}");
+    // JSON, one group.
+    let out = ok(kamae(&d, &["check", "org", "--group", "A-GROUP", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    let findings = v[0]["findings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["kind"] == "company_outside_reporting_scope" && f["company_code"] == "Z")
+    );
+    // The demo refuses a store that holds data, and says so.
+    let again = kamae(&d, &["demo"]);
+    fails(&again);
+    assert!(again.stderr.contains("already holds data"));
+    // Unknown group.
+    fails(&kamae(&d, &["check", "org", "--group", "NOPE"]));
+    // A mistyped data directory does not silently become an empty store.
+    fails(&kamae(&dir.path().join("typo"), &["check", "org"]));
+}
+
+#[test]
+fn verify_finds_a_changed_row_and_a_cut_tail() {
+    let dir = tempdir();
+    let d = dir.path().join("data");
+    ok(kamae(&d, &["demo"]));
+    let head = head_of(&ok(kamae(&d, &["verify"])));
+    ok(kamae(&d, &["verify", "--expect-head", &head]));
+    // The database itself refuses edits of the trail while its triggers stand…
+    let r = std::panic::catch_unwind(|| {
+        sqlite_exec(&d, "UPDATE audit_log SET actor = 'x' WHERE seq = 5")
+    });
+    assert!(r.is_err());
+    // …and with them dropped, verify names the row that was changed.
+    sqlite_exec(
+        &d,
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+    );
+    sqlite_exec(
+        &d,
+        "UPDATE audit_log SET reason = 'looks legitimate' WHERE seq = 42",
+    );
+    let r = kamae(&d, &["verify"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(r.stderr.contains("row 42"), "{}", r.stderr);
+    sqlite_exec(&d, "UPDATE audit_log SET reason = NULL WHERE seq = 42");
+    ok(kamae(&d, &["verify"]));
+    // Deleting the last rows leaves a chain that looks whole, except against the noted head.
+    sqlite_exec(&d, "DELETE FROM audit_log WHERE seq > 160");
+    ok(kamae(&d, &["verify"]));
+    let r = kamae(&d, &["verify", "--expect-head", &head]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("removed from the end"), "{}", r.stderr);
+    fails(&kamae(&d, &["verify", "--expect-head", "not-a-head"]));
+}
+
+#[test]
+fn administration_from_the_command_line() {
+    let dir = tempdir();
+    let d = dir.path().join("data");
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "a long enough password\n").unwrap_or_else(|e| panic!("{e}"));
+    let pw = pw.to_string_lossy().into_owned();
+    ok(kamae(
+        &d,
+        &[
+            "init",
+            "--group-code",
+            "ACME",
+            "--group-name",
+            "アクメ",
+            "--admin-email",
+            "root@acme.example",
+            "--password-file",
+            &pw,
+        ],
+    ));
+    // A second init of the same code is refused, nothing written.
+    fails(&kamae(
+        &d,
+        &[
+            "init",
+            "--group-code",
+            "ACME",
+            "--group-name",
+            "x",
+            "--admin-email",
+            "other@acme.example",
+            "--password-file",
+            &pw,
+        ],
+    ));
+    // Commands that act need --as.
+    let r = kamae(&d, &["user", "list"]);
+    fails(&r);
+    assert!(r.stderr.contains("--as"));
+    let root = ["--as", "root@acme.example"];
+    fn cat<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
+        [a, b].concat()
+    }
+    let with = |extra: &[&'static str]| cat(&root, extra);
+    // Administration grants no business data: the administrator needs a role to add a company.
+    let add_hq = [
+        "org",
+        "add-company",
+        "--code",
+        "HQ",
+        "--name",
+        "本社",
+        "--kind",
+        "parent",
+    ];
+    fails(&kamae(&d, &with(&add_hq)));
+    ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "grant",
+            "--email",
+            "root@acme.example",
+            "--role",
+            "ciso_office",
+            "--scope",
+            "group",
+        ]),
+    ));
+    ok(kamae(&d, &with(&add_hq)));
+    ok(kamae(
+        &d,
+        &cat(
+            &root,
+            &[
+                "user",
+                "add",
+                "--email",
+                "ciso@acme.example",
+                "--name",
+                "CISO",
+                "--password-file",
+                &pw,
+            ],
+        ),
+    ));
+    ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "add",
+            "--email",
+            "root2@acme.example",
+            "--name",
+            "二人目",
+            "--admin",
+        ]),
+    ));
+    // With two administrators, granting ciso waits for the other one.
+    let out = ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "grant",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "ciso",
+            "--scope",
+            "group",
+        ]),
+    ));
+    assert!(out.contains("kamae user confirm --grant"), "{out}");
+    let grant = out
+        .split("--grant ")
+        .nth(1)
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|| panic!("{out}"));
+    let r = kamae(&d, &cat(&root, &["user", "confirm", "--grant", &grant]));
+    fails(&r);
+    ok(kamae(
+        &d,
+        &[
+            "--as",
+            "root2@acme.example",
+            "user",
+            "confirm",
+            "--grant",
+            &grant,
+        ],
+    ));
+    let list = ok(kamae(&d, &with(&["user", "list", "--json"])));
+    let users: serde_json::Value = serde_json::from_str(&list).unwrap_or_else(|e| panic!("{e}"));
+    let ciso = users
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["email"] == "ciso@acme.example"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ciso["grants"][0]["pending"], false);
+    assert_eq!(ciso["grants"][0]["confirmed_by"], "root2@acme.example");
+    // Bad input: a clear message in both languages, and nothing written.
+    for bad in [
+        with(&[
+            "user",
+            "grant",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "king",
+            "--scope",
+            "group",
+        ]),
+        with(&[
+            "user",
+            "grant",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "viewer",
+            "--scope",
+            "company:NOPE",
+        ]),
+        with(&[
+            "user",
+            "grant",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "viewer",
+            "--scope",
+            "planet:X",
+        ]),
+        with(&[
+            "user",
+            "grant",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "viewer",
+            "--scope",
+            "group",
+            "--until",
+            "2020-13-01",
+        ]),
+        with(&[
+            "user",
+            "revoke",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "viewer",
+            "--scope",
+            "group",
+            "--reason",
+            "x",
+        ]),
+        with(&[
+            "user",
+            "disable",
+            "--email",
+            "root@acme.example",
+            "--reason",
+            "x",
+        ]),
+    ] {
+        let before = head_of(&ok(kamae(&d, &["verify"])));
+        fails(&kamae(&d, &bad));
+        assert_eq!(
+            head_of(&ok(kamae(&d, &["verify"]))),
+            before,
+            "{bad:?} wrote something"
+        );
+    }
+    // Revoke by e-mail, role and scope; the reason is required by clap itself.
+    ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "grant",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "viewer",
+            "--scope",
+            "company:HQ",
+        ]),
+    ));
+    assert_ne!(
+        kamae(
+            &d,
+            &with(&[
+                "user",
+                "revoke",
+                "--email",
+                "ciso@acme.example",
+                "--role",
+                "viewer",
+                "--scope",
+                "company:HQ"
+            ])
+        )
+        .code,
+        0
+    );
+    ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "revoke",
+            "--email",
+            "ciso@acme.example",
+            "--role",
+            "viewer",
+            "--scope",
+            "company:HQ",
+            "--reason",
+            "不要",
+        ]),
+    ));
+    // Disable: the user can no longer act.
+    ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "disable",
+            "--email",
+            "ciso@acme.example",
+            "--reason",
+            "退職",
+        ]),
+    ));
+    fails(&kamae(&d, &["--as", "ciso@acme.example", "org", "show"]));
+}
+
+#[test]
+fn artifacts_from_the_command_line() {
+    let dir = tempdir();
+    let d = dir.path().join("data");
+    ok(kamae(&d, &["demo"]));
+    let office = ["--as", "office@a-group.example"];
+    let ceo = ["--as", "ceo@a-group.example"];
+    let run = |who: &[&str], extra: &[&str]| ok(kamae(&d, &[who, extra].concat()));
+    let id_of = |out: &str| {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix("id: "))
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("{out}"))
+    };
+    let e1 = id_of(&run(
+        &office,
+        &[
+            "artifact",
+            "draft",
+            "--kind",
+            "risk_assessment",
+            "--title",
+            "リスクアセスメント 2026",
+        ],
+    ));
+    run(&office, &["artifact", "submit", &e1]);
+    // The office cannot approve; the executive can.
+    fails(&kamae(
+        &d,
+        &[&office[..], &["artifact", "approve", &e1]].concat(),
+    ));
+    assert!(run(&ceo, &["artifact", "inbox"]).contains("risk_assessment"));
+    run(&ceo, &["artifact", "approve", &e1]);
+    let a1 = id_of(&run(
+        &office,
+        &[
+            "artifact",
+            "draft",
+            "--kind",
+            "objectives_and_targets",
+            "--title",
+            "目的・目標",
+            "--from",
+            &e1,
+        ],
+    ));
+    run(&office, &["artifact", "submit", &a1]);
+    let rejected = run(
+        &ceo,
+        &["artifact", "reject", &a1, "--reason", "目標値が曖昧"],
+    );
+    assert!(rejected.contains("目標値が曖昧"));
+    run(
+        &office,
+        &[
+            "artifact",
+            "edit",
+            &a1,
+            "--title",
+            "目的・目標（数値化）",
+            "--from",
+            &e1,
+        ],
+    );
+    run(&office, &["artifact", "submit", &a1]);
+    run(&ceo, &["artifact", "approve", &a1]);
+    assert!(run(&office, &["artifact", "stale"]).contains("nothing is stale"));
+    let e2 = id_of(&run(
+        &office,
+        &[
+            "artifact",
+            "edit",
+            &e1,
+            "--title",
+            "リスクアセスメント 臨時",
+        ],
+    ));
+    run(&office, &["artifact", "submit", &e2]);
+    run(&ceo, &["artifact", "approve", &e2]);
+    let stale = run(&office, &["artifact", "stale"]);
+    assert!(
+        stale.contains("目的・目標") || stale.contains("objectives"),
+        "{stale}"
+    );
+    assert!(
+        stale.contains("v2") && stale.contains("has since been approved"),
+        "{stale}"
+    );
+    // Its history, read by the auditor, shows the rejection and its reason.
+    let history = run(
+        &["--as", "auditor@a-group.example"],
+        &["history", "artifact_version", &a1],
+    );
+    assert!(
+        history.contains("reject") && history.contains("目標値が曖昧"),
+        "{history}"
+    );
+    // X's lead does not see the group's risk assessment.
+    fails(&kamae(
+        &d,
+        &["--as", "lead-x@a-group.example", "artifact", "show", &e1],
+    ));
+}
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempdir();
+    let d = dir.path().join("data");
+    ok(kamae(&d, &["demo"]));
+    let file = dir.path().join("backup.db");
+    let f = file.to_string_lossy().into_owned();
+    ok(kamae(&d, &["backup", &f]));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0);
+    assert_eq!(mode, 0o600);
+    fails(&kamae(&d, &["backup", &f]));
+    fails(&kamae(&d, &["restore", &f]));
+    let r = dir.path().join("restored");
+    ok(kamae(&r, &["restore", &f]));
+    assert_eq!(
+        head_of(&ok(kamae(&r, &["verify"]))),
+        head_of(&ok(kamae(&d, &["verify"])))
+    );
+    assert!(ok(kamae(&r, &["check", "org"])).contains("Z社"));
+}
+
+#[test]
+fn the_same_commands_on_postgresql() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Some(t) = rt.block_on(TestStore::postgres()) else {
+        eprintln!("skipped: KAMAE_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let dir = tempdir();
+    let url = t.url.clone();
+    let pg = |args: &[&str]| kamae_with(dir.path(), Some(&url), args);
+    ok(pg(&["demo"]));
+    assert!(ok(pg(&["check", "org"])).contains("Z社 (Z)"));
+    let head = head_of(&ok(pg(&["verify"])));
+    ok(pg(&["verify", "--expect-head", &head]));
+    let r = pg(&["backup", "x.db"]);
+    fails(&r);
+    assert!(r.stderr.contains("pg_dump"));
+    rt.block_on(t.finish());
+}
