@@ -219,6 +219,55 @@ pub enum OrgCommand {
         #[arg(long)]
         outside_reporting_scope: bool,
     },
+    /// Add a department to a company.
+    AddDepartment {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// business, corporate, security_office or it.
+        #[arg(long)]
+        kind: String,
+    },
+    /// Add a person (with or without a kamae account) to a company.
+    AddPerson {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        position: Option<String>,
+        /// The department's code.
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// Name a person (by e-mail) as a company's security lead or one of its practitioners.
+    SetSecurityStaff {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        person_email: String,
+        /// lead or practitioner.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record how much business two companies do together (1–100).
+    AddRelationship {
+        #[arg(long)]
+        a: String,
+        #[arg(long)]
+        b: String,
+        #[arg(long)]
+        weight: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Put a company in or out of the reporting scope.
     SetReportingScope {
         #[arg(long)]

@@ -10,11 +10,11 @@ use kamae_core::artifact::ArtifactKind;
 use kamae_core::audit::ChainHead;
 use kamae_core::calendar::{GroupCalendar, parse_date};
 use kamae_core::ids::{ArtifactVersionId, GrantId};
-use kamae_core::org::{CompanyKind, OrgFinding};
+use kamae_core::org::{CompanyKind, DepartmentKind, OrgFinding, StaffRole};
 use kamae_core::text::{Code, Email};
 use kamae_store::artifact::NewArtifactDraft;
 use kamae_store::audit::Verification;
-use kamae_store::org::{NewCompany, NewGroup, NewSite};
+use kamae_store::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite};
 use kamae_store::users::{Capability, ScopeSpec};
 use kamae_store::{SQLITE_FILE, Store, StoreError};
 use serde::Serialize;
@@ -611,6 +611,101 @@ async fn org(cli: &Cli, c: &OrgCommand) -> Result<ExitCode> {
             println!(
                 "拠点 {} ({}) を追加しました / added site {}",
                 s.name, s.code, s.code
+            );
+        }
+        OrgCommand::AddDepartment {
+            company,
+            code,
+            name,
+            kind,
+        } => {
+            let d = store
+                .add_department(
+                    &me,
+                    NewDepartment {
+                        company: Code::parse(company)?,
+                        code: Code::parse(code)?,
+                        name: name.clone(),
+                        kind: DepartmentKind::parse(kind)?,
+                    },
+                )
+                .await?;
+            println!(
+                "部門 {} ({}) を追加しました / added department {}",
+                d.name, d.code, d.code
+            );
+        }
+        OrgCommand::AddPerson {
+            company,
+            name,
+            email,
+            position,
+            department,
+        } => {
+            let p = store
+                .add_person(
+                    &me,
+                    NewPerson {
+                        name: name.clone(),
+                        email: email.as_deref().map(Email::parse).transpose()?,
+                        position: position.clone(),
+                        company: Code::parse(company)?,
+                        department: department.as_deref().map(Code::parse).transpose()?,
+                    },
+                )
+                .await?;
+            println!("{} を追加しました / added {} ({})", p.name, p.name, p.id);
+        }
+        OrgCommand::SetSecurityStaff {
+            company,
+            person_email,
+            role,
+            reason,
+        } => {
+            let email = Email::parse(person_email)?;
+            let person = store
+                .people(&me)
+                .await?
+                .into_iter()
+                .find(|p| p.email.as_ref() == Some(&email))
+                .ok_or_else(|| {
+                    problem(
+                        "not_found",
+                        format!("メールアドレス {email} の人員は見つかりません"),
+                        format!("no person with e-mail address {email}"),
+                    )
+                })?;
+            let role = StaffRole::parse(role)?;
+            store
+                .assign_security_staff(
+                    &me,
+                    &Code::parse(company)?,
+                    person.id,
+                    role,
+                    reason.as_deref(),
+                )
+                .await?;
+            println!(
+                "{} を {} の{}にしました / {} is now {} of {company}",
+                person.name,
+                company,
+                role.label_ja(),
+                person.name,
+                role.label_en()
+            );
+        }
+        OrgCommand::AddRelationship { a, b, weight, note } => {
+            store
+                .add_business_relationship(
+                    &me,
+                    &Code::parse(a)?,
+                    &Code::parse(b)?,
+                    *weight,
+                    note.clone(),
+                )
+                .await?;
+            println!(
+                "{a} と {b} の取引関係（重み {weight}）を登録しました / recorded {a}–{b}, weight {weight}"
             );
         }
         OrgCommand::SetReportingScope {

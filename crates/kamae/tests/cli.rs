@@ -235,6 +235,103 @@ fn administration_from_the_command_line() {
         ]),
     ));
     ok(kamae(&d, &with(&add_hq)));
+    for step in [
+        &[
+            "org",
+            "add-company",
+            "--code",
+            "Z",
+            "--name",
+            "Z社",
+            "--parent",
+            "HQ",
+            "--acquired-on",
+            "2025-12-01",
+        ][..],
+        &[
+            "org",
+            "add-department",
+            "--company",
+            "HQ",
+            "--code",
+            "HQ-SEC",
+            "--name",
+            "情報セキュリティ部",
+            "--kind",
+            "security_office",
+        ],
+        &[
+            "org",
+            "add-person",
+            "--company",
+            "HQ",
+            "--department",
+            "HQ-SEC",
+            "--name",
+            "鈴木 一郎",
+            "--email",
+            "suzuki@acme.example",
+        ],
+        &[
+            "org",
+            "set-security-staff",
+            "--company",
+            "HQ",
+            "--person-email",
+            "suzuki@acme.example",
+            "--role",
+            "lead",
+        ],
+        &[
+            "org",
+            "add-relationship",
+            "--a",
+            "HQ",
+            "--b",
+            "Z",
+            "--weight",
+            "40",
+        ],
+    ] {
+        ok(kamae(&d, &cat(&root, step)));
+    }
+    fails(&kamae(
+        &d,
+        &with(&[
+            "org",
+            "add-relationship",
+            "--a",
+            "HQ",
+            "--b",
+            "Z",
+            "--weight",
+            "400",
+        ]),
+    ));
+    fails(&kamae(
+        &d,
+        &with(&[
+            "org",
+            "add-department",
+            "--company",
+            "HQ",
+            "--code",
+            "X",
+            "--name",
+            "x",
+            "--kind",
+            "legal",
+        ]),
+    ));
+    let findings = ok(kamae(&d, &["check", "org", "--json"]));
+    assert!(
+        findings.contains("company_without_security_lead") && findings.contains("\"Z\""),
+        "{findings}"
+    );
+    assert!(
+        !findings.contains("\"company_code\": \"HQ\""),
+        "HQ has a lead now: {findings}"
+    );
     ok(kamae(
         &d,
         &cat(
