@@ -863,6 +863,16 @@ impl Store {
             .await
     }
 
+    /// The principal of a row holding a user's `id`, `group_id` and `email`.
+    async fn principal_of(&self, row: &Row) -> Result<Actor> {
+        self.principal(
+            row.parse("id")?,
+            row.parse("group_id")?,
+            &row.text("email")?,
+        )
+        .await
+    }
+
     async fn principal(&self, user: UserId, group: GroupId, email: &str) -> Result<Actor> {
         let rows = self
             .db
@@ -1015,12 +1025,7 @@ impl Store {
                     "your session has ended; please sign in again",
                 )
             })?;
-        self.principal(
-            row.parse("id")?,
-            row.parse("group_id")?,
-            &row.text("email")?,
-        )
-        .await
+        self.principal_of(&row).await
     }
 
     /// Creates an API token for the actor; the secret is returned once and stored only hashed.
@@ -1070,11 +1075,6 @@ impl Store {
                     "the API token is not valid (revoked, expired, or its user disabled)",
                 )
             })?;
-        self.principal(
-            row.parse("id")?,
-            row.parse("group_id")?,
-            &row.text("email")?,
-        )
-        .await
+        self.principal_of(&row).await
     }
 }

@@ -906,9 +906,57 @@ async fn security_events(cli: &Cli, a: &SecurityEventsArgs) -> Result<ExitCode> 
     let store = open(cli, false).await?;
     let me = acting(cli, &store).await?;
     let entries = store.security_events(&me, a.limit).await?;
+    let sensitive = store.sensitive_grants(&me).await?;
     if a.json {
-        print_json(&entries)?;
+        #[derive(Serialize)]
+        struct Log<'a> {
+            sensitive_grants: &'a [kamae_store::users::GrantView],
+            events: &'a [kamae_store::audit::AuditEntry],
+        }
+        print_json(&Log {
+            sensitive_grants: &sensitive,
+            events: &entries,
+        })?;
     } else {
+        println!("経営層・CISO・管理者の権限付与 / grants of executive, ciso and administration");
+        let rows: Vec<Vec<String>> = sensitive
+            .iter()
+            .map(|g| {
+                let state = if g.revoked {
+                    "取消 revoked"
+                } else if g.pending {
+                    "確認待ち pending"
+                } else {
+                    "有効 active"
+                };
+                vec![
+                    g.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    g.user_email.clone(),
+                    g.role.clone(),
+                    g.scope.clone(),
+                    state.into(),
+                    g.granted_by.clone(),
+                    g.confirmed_by.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        println!(
+            "{}
+",
+            table(
+                &[
+                    "granted",
+                    "user",
+                    "role",
+                    "scope",
+                    "state",
+                    "by",
+                    "confirmed by"
+                ],
+                &rows
+            )
+        );
+        println!("セキュリティイベント（新しい順） / security events, newest first");
         print_entries(&entries);
     }
     Ok(ExitCode::SUCCESS)

@@ -521,6 +521,30 @@ fn administration_from_the_command_line() {
             "不要",
         ]),
     ));
+    // The CISO sees the sensitive grants and who confirmed them; the administrator does not.
+    ok(kamae(
+        &d,
+        &with(&[
+            "user",
+            "grant",
+            "--email",
+            "root2@acme.example",
+            "--role",
+            "auditor",
+            "--scope",
+            "group",
+        ]),
+    ));
+    let log = ok(kamae(
+        &d,
+        &["--as", "root2@acme.example", "security-events"],
+    ));
+    assert!(
+        log.contains("ciso@acme.example") && log.contains("root2@acme.example"),
+        "{log}"
+    );
+    assert!(log.contains("sign_in") || log.contains("grant"), "{log}");
+    fails(&kamae(&d, &with(&["security-events"])));
     // Disable: the user can no longer act.
     ok(kamae(
         &d,
