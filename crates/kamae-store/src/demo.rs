@@ -698,3 +698,42 @@ impl Store {
         Ok(l.sign_ins)
     }
 }
+
+impl Store {
+    /// Loads the demo into the embedded store of a data directory, all or nothing: on a new
+    /// data directory it is built in a scratch file and copied into place only once complete,
+    /// so that a failure leaves no half-loaded store behind.
+    pub async fn load_demo_in(data_dir: &std::path::Path) -> Result<(Store, Vec<DemoSignIn>)> {
+        let target = data_dir.join(crate::SQLITE_FILE);
+        if target.exists() {
+            let store = Store::open(&Store::sqlite_url_in(data_dir)).await?;
+            let sign_ins = store.load_demo().await?;
+            return Ok((store, sign_ins));
+        }
+        let scratch = data_dir.join("kamae.db.demo-loading");
+        let remove_scratch = || {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+            }
+        };
+        remove_scratch();
+        let built = async {
+            let store = Store::open(&format!("sqlite://{}", scratch.display())).await?;
+            let sign_ins = store.load_demo().await;
+            let copied = match &sign_ins {
+                Ok(_) => store.backup_to(&target).await,
+                Err(_) => Ok(()),
+            };
+            store.close().await;
+            copied?;
+            sign_ins
+        }
+        .await;
+        remove_scratch();
+        let sign_ins = built?;
+        Ok((
+            Store::open(&Store::sqlite_url_in(data_dir)).await?,
+            sign_ins,
+        ))
+    }
+}

@@ -384,8 +384,27 @@ fn print_grant_outcome(g: &kamae_store::users::GrantView) {
 }
 
 async fn demo(cli: &Cli, json: bool) -> Result<ExitCode> {
-    let store = open(cli, true).await?;
-    let sign_ins = store.load_demo().await?;
+    let (store, sign_ins) = if cli.database_url.is_some() {
+        let store = open(cli, true).await?;
+        let sign_ins = store.load_demo().await?;
+        (store, sign_ins)
+    } else {
+        std::fs::create_dir_all(&cli.data_dir).map_err(|e| {
+            problem(
+                "io_error",
+                format!(
+                    "データディレクトリ {} を作成できません: {e}",
+                    cli.data_dir.display()
+                ),
+                format!(
+                    "cannot create the data directory {}: {e}",
+                    cli.data_dir.display()
+                ),
+            )
+        })?;
+        Store::load_demo_in(&cli.data_dir).await?
+    };
+    store.close().await;
     if json {
         print_json(&sign_ins)?;
         return Ok(ExitCode::SUCCESS);
