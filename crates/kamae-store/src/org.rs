@@ -119,6 +119,16 @@ const PERSON: (&str, &str) = ("人員", "person");
 const RELATIONSHIP: (&str, &str) = ("取引関係", "business relationship");
 
 /// A new group, as `kamae init` and the demo create it.
+/// An organisation record to archive, as people name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgRecord {
+    Company(Code),
+    Site(Code),
+    Department(Code),
+    Person(PersonId),
+    Relationship(RelationshipId),
+}
+
 #[derive(Debug, Clone)]
 pub struct NewGroup {
     pub code: Code,
@@ -341,23 +351,174 @@ impl Store {
         Ok(after)
     }
 
-    /// Archives a company: it leaves every list, and its history stays.
-    pub async fn archive_company(
+    /// Archives an organisation record: it leaves every list, its history stays, and the
+    /// reason is kept in the audit trail. Nothing in kamae is deleted.
+    pub async fn archive_org_record(
         &self,
         actor: &Actor,
-        code: &Code,
+        record: OrgRecord,
         reason: Option<&str>,
     ) -> Result<()> {
-        let c = self.company_by_code(actor, code).await?;
-        check(actor, Action::Write, ORG, company_scope(c.id), COMPANY)?;
+        // The record as it is (and where it lives), found through the same scoped reads
+        // as any list, so that an invisible record is simply not found.
+        let (kind, id, scope, before, sql): (
+            &'static str,
+            String,
+            Scope,
+            serde_json::Value,
+            &'static str,
+        ) = match &record {
+            OrgRecord::Company(code) => {
+                let c = self.company_by_code(actor, code).await?;
+                (
+                    "company",
+                    c.id.to_string(),
+                    company_scope(c.id),
+                    serde_json::to_value(&c)?,
+                    "UPDATE companies SET archived_at = $1 WHERE id = $2 AND group_id = $3 AND archived_at IS NULL",
+                )
+            }
+            OrgRecord::Site(code) => {
+                let x = self.site_by_code(actor, code).await?;
+                (
+                    "site",
+                    x.id.to_string(),
+                    Scope::Site {
+                        company: x.company,
+                        site: x.id,
+                    },
+                    serde_json::to_value(&x)?,
+                    "UPDATE sites SET archived_at = $1 WHERE id = $2 AND group_id = $3 AND archived_at IS NULL",
+                )
+            }
+            OrgRecord::Department(code) => {
+                let x = self.department_by_code(actor, code).await?;
+                (
+                    "department",
+                    x.id.to_string(),
+                    Scope::Department {
+                        company: x.company,
+                        department: x.id,
+                    },
+                    serde_json::to_value(&x)?,
+                    "UPDATE departments SET archived_at = $1 WHERE id = $2 AND group_id = $3 AND archived_at IS NULL",
+                )
+            }
+            OrgRecord::Person(id) => {
+                let x = self
+                    .people(actor)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.id == *id)
+                    .ok_or_else(|| StoreError::not_found(PERSON.0, PERSON.1))?;
+                (
+                    "person",
+                    x.id.to_string(),
+                    person_scope(&x),
+                    serde_json::to_value(&x)?,
+                    "UPDATE people SET archived_at = $1 WHERE id = $2 AND group_id = $3 AND archived_at IS NULL",
+                )
+            }
+            OrgRecord::Relationship(id) => {
+                let x = self
+                    .business_relationships(actor)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.id == *id)
+                    .ok_or_else(|| StoreError::not_found(RELATIONSHIP.0, RELATIONSHIP.1))?;
+                (
+                    "business_relationship",
+                    x.id.to_string(),
+                    Scope::Group,
+                    serde_json::to_value(&x)?,
+                    "UPDATE business_relationships SET archived_at = $1 WHERE id = $2 AND group_id = $3 AND archived_at IS NULL",
+                )
+            }
+        };
+        check(
+            actor,
+            Action::Write,
+            ORG,
+            scope,
+            ("組織の記録", "organisation record"),
+        )?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let now = w.now();
-        w.apply(
-            Change::new(c.group, "archive", "company", c.id).before(&c).reason(reason),
-            vec![stmt(
-                "UPDATE companies SET archived_at = $1 WHERE id = $2 AND group_id = $3 AND archived_at IS NULL",
-                args![now, t(c.id), t(c.group)],
+        // What still hangs on the record must go first, so that no list shows a site of an
+        // archived company or a person of an archived department.
+        let dependants: &[(&'static str, &str, &str)] = match kind {
+            "company" => &[
+                (
+                    "SELECT COUNT(*) AS n FROM companies WHERE parent_id = $1 AND archived_at IS NULL",
+                    "子会社",
+                    "subsidiaries",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM sites WHERE company_id = $1 AND archived_at IS NULL",
+                    "拠点",
+                    "sites",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM departments WHERE company_id = $1 AND archived_at IS NULL",
+                    "部門",
+                    "departments",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM people WHERE company_id = $1 AND archived_at IS NULL",
+                    "人員",
+                    "people",
+                ),
+            ],
+            "department" => &[(
+                "SELECT COUNT(*) AS n FROM people WHERE department_id = $1 AND archived_at IS NULL",
+                "人員",
+                "people",
             )],
+            _ => &[],
+        };
+        for (sql, ja, en) in dependants {
+            let n = match w.fetch_optional(sql, args![id.clone()]).await? {
+                Some(r) => r.int("n")?,
+                None => 0,
+            };
+            if n > 0 {
+                return Err(Problem::new(
+                    "has_dependants",
+                    format!(
+                        "この記録にはまだ{ja}が{n}件あります。先にそれらをアーカイブしてください"
+                    ),
+                    format!("this record still has {n} {en}; archive them first"),
+                )
+                .into());
+            }
+        }
+        if kind == "person" {
+            let roles = w
+                .fetch_all(
+                    "SELECT id, group_id, company_id, person_id, role FROM security_staff \
+                     WHERE person_id = $1 AND archived_at IS NULL",
+                    args![id.clone()],
+                )
+                .await?;
+            for r in &roles {
+                let st = staff_from(r)?;
+                w.apply(
+                    Change::new(st.group, "archive", "security_staff", st.id)
+                        .before(&st)
+                        .reason(reason),
+                    vec![stmt(
+                        "UPDATE security_staff SET archived_at = $1 WHERE id = $2 AND archived_at IS NULL",
+                        args![now, t(st.id)],
+                    )],
+                )
+                .await?;
+            }
+        }
+        w.apply(
+            Change::new(actor.group(), "archive", kind, &id)
+                .before(&before)
+                .reason(reason),
+            vec![stmt(sql, args![now, id.clone(), t(actor.group())])],
         )
         .await?;
         w.commit().await

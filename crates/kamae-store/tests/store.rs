@@ -10,7 +10,7 @@ use kamae_core::audit::ChainHead;
 use kamae_core::org::{CompanyKind, OrgFindingKind, StaffRole};
 use kamae_store::artifact::NewArtifactDraft;
 use kamae_store::audit::Verification;
-use kamae_store::org::{NewCompany, NewPerson, NewSite};
+use kamae_store::org::{NewCompany, NewPerson, NewSite, OrgRecord};
 use kamae_store::testing::TestStore;
 use kamae_store::users::{Capability, ScopeSpec};
 use kamae_store::{Backend, both_backends};
@@ -33,6 +33,7 @@ both_backends!(
     disabling_a_user_ends_sessions_and_tokens,
     sign_in_and_the_security_event_log,
     backup_and_restore,
+    archiving_keeps_history_and_what_hangs_on_a_record,
 );
 
 async fn organisation_is_scoped_to_what_a_grant_covers(t: &TestStore) {
@@ -168,7 +169,8 @@ async fn every_store_call_passes_authorize(t: &TestStore) {
             .await
     )));
     assert!(refused(err_code(
-        s.archive_company(outsider, &x, Some("r")).await
+        s.archive_org_record(outsider, OrgRecord::Company(x.clone()), Some("r"))
+            .await
     )));
     let person = NewPerson {
         name: "山田".into(),
@@ -263,14 +265,23 @@ async fn writes_are_audited_with_before_after_and_reason(t: &TestStore) {
     );
     // Archiving needs a reason, and leaves the history in place.
     assert_eq!(
-        err_code(s.archive_company(&f.ciso, &code("Y"), None).await),
+        err_code(
+            s.archive_org_record(&f.ciso, OrgRecord::Company(code("Y")), None)
+                .await
+        ),
         "reason_required"
     );
     assert_eq!(
-        err_code(s.archive_company(&f.ciso, &code("Y"), Some("  ")).await),
+        err_code(
+            s.archive_org_record(&f.ciso, OrgRecord::Company(code("Y")), Some("  "))
+                .await
+        ),
         "reason_required"
     );
-    ok(s.archive_company(&f.ciso, &code("Y"), Some("清算")).await);
+    ok(
+        s.archive_org_record(&f.ciso, OrgRecord::Company(code("Y")), Some("清算"))
+            .await,
+    );
     assert_eq!(
         err_code(s.company_by_code(&f.ciso, &code("Y")).await),
         "not_found"
@@ -1140,4 +1151,89 @@ async fn backup_and_restore(t: &TestStore) {
     }
     let _ = f;
     restored.close().await;
+}
+
+async fn archiving_keeps_history_and_what_hangs_on_a_record(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let p = ok(s
+        .add_person(
+            &f.ciso,
+            NewPerson {
+                name: "退職予定者".into(),
+                email: Some(email("leaving@x.example")),
+                position: None,
+                company: code("X"),
+                department: Some(code("X-EC")),
+            },
+        )
+        .await);
+    ok(
+        s.assign_security_staff(&f.ciso, &code("X"), p.id, StaffRole::Lead, None)
+            .await,
+    );
+    // X still has a site, a department and a person: it cannot go first.
+    assert_eq!(
+        err_code(
+            s.archive_org_record(&f.ciso, OrgRecord::Company(code("X")), Some("統合"))
+                .await
+        ),
+        "has_dependants"
+    );
+    assert_eq!(
+        err_code(
+            s.archive_org_record(&f.ciso, OrgRecord::Department(code("X-EC")), Some("廃止"))
+                .await
+        ),
+        "has_dependants"
+    );
+    // Archiving the person ends their part as X's lead, with the same reason.
+    ok(
+        s.archive_org_record(&f.lead_x, OrgRecord::Person(p.id), Some("退職"))
+            .await,
+    );
+    assert!(ok(s.security_staff(&f.ciso).await).is_empty());
+    assert!(ok(s.people(&f.ciso).await).iter().all(|x| x.id != p.id));
+    let found = ok(s.check_org(&f.ciso).await);
+    assert!(
+        found
+            .iter()
+            .any(|x| x.kind == OrgFindingKind::CompanyWithoutSecurityLead && x.company_code == "X")
+    );
+    let history = ok(s.history(&f.auditor, "person", &p.id.to_string()).await);
+    assert_eq!(
+        history
+            .last()
+            .map(|h| (h.action.as_str(), h.reason.as_deref())),
+        Some(("archive", Some("退職")))
+    );
+    ok(
+        s.archive_org_record(&f.ciso, OrgRecord::Department(code("X-EC")), Some("廃止"))
+            .await,
+    );
+    assert_eq!(
+        err_code(
+            s.archive_org_record(
+                &f.practitioner_site_x1,
+                OrgRecord::Site(code("X1")),
+                Some("閉鎖")
+            )
+            .await
+        ),
+        "forbidden"
+    );
+    ok(
+        s.archive_org_record(&f.ciso, OrgRecord::Site(code("X1")), Some("閉鎖"))
+            .await,
+    );
+    ok(
+        s.archive_org_record(&f.ciso, OrgRecord::Company(code("X")), Some("統合"))
+            .await,
+    );
+    assert_eq!(
+        err_code(s.company_by_code(&f.ciso, &code("X")).await),
+        "not_found"
+    );
+    // Its history is still there for the auditor.
+    assert!(!ok(s.history(&f.auditor, "company", &f.x.id.to_string()).await).is_empty());
 }

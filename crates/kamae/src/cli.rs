@@ -268,6 +268,20 @@ pub enum OrgCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Archive a company, site, department or person (nothing is deleted; the history stays).
+    Archive {
+        #[arg(long, group = "record")]
+        company: Option<String>,
+        #[arg(long, group = "record")]
+        site: Option<String>,
+        #[arg(long, group = "record")]
+        department: Option<String>,
+        #[arg(long, group = "record")]
+        person_email: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
     /// Put a company in or out of the reporting scope.
     SetReportingScope {
         #[arg(long)]

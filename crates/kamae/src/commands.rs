@@ -14,7 +14,7 @@ use kamae_core::org::{CompanyKind, DepartmentKind, OrgFinding, StaffRole};
 use kamae_core::text::{Code, Email};
 use kamae_store::artifact::NewArtifactDraft;
 use kamae_store::audit::Verification;
-use kamae_store::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite};
+use kamae_store::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite, OrgRecord};
 use kamae_store::users::{Capability, ScopeSpec};
 use kamae_store::{SQLITE_FILE, Store, StoreError};
 use serde::Serialize;
@@ -726,6 +726,44 @@ async fn org(cli: &Cli, c: &OrgCommand) -> Result<ExitCode> {
             println!(
                 "{a} と {b} の取引関係（重み {weight}）を登録しました / recorded {a}–{b}, weight {weight}"
             );
+        }
+        OrgCommand::Archive {
+            company,
+            site,
+            department,
+            person_email,
+            reason,
+        } => {
+            let record = match (company, site, department, person_email) {
+                (Some(c), _, _, _) => OrgRecord::Company(Code::parse(c)?),
+                (_, Some(c), _, _) => OrgRecord::Site(Code::parse(c)?),
+                (_, _, Some(c), _) => OrgRecord::Department(Code::parse(c)?),
+                (_, _, _, Some(e)) => {
+                    let email = Email::parse(e)?;
+                    let person = store
+                        .people(&me)
+                        .await?
+                        .into_iter()
+                        .find(|p| p.email.as_ref() == Some(&email))
+                        .ok_or_else(|| {
+                            problem(
+                                "not_found",
+                                format!("メールアドレス {email} の人員は見つかりません"),
+                                format!("no person with e-mail address {email}"),
+                            )
+                        })?;
+                    OrgRecord::Person(person.id)
+                }
+                _ => {
+                    return Err(problem(
+                        "record_required",
+                        "--company、--site、--department、--person-email のいずれかを指定してください",
+                        "give one of --company, --site, --department or --person-email",
+                    ));
+                }
+            };
+            store.archive_org_record(&me, record, Some(reason)).await?;
+            println!("アーカイブしました（履歴は残ります） / archived (its history stays)");
         }
         OrgCommand::SetReportingScope {
             company,

@@ -308,6 +308,12 @@ fn administration_from_the_command_line() {
             "400",
         ]),
     ));
+    // HQ still has a subsidiary, a department and a person; archiving needs a target.
+    fails(&kamae(
+        &d,
+        &with(&["org", "archive", "--company", "HQ", "--reason", "x"]),
+    ));
+    fails(&kamae(&d, &with(&["org", "archive", "--reason", "x"])));
     fails(&kamae(
         &d,
         &with(&[
