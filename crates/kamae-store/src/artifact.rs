@@ -26,6 +26,8 @@ pub struct VersionRef {
     pub version: ArtifactVersionId,
     pub series: ArtifactSeriesId,
     pub kind: ArtifactKind,
+    /// The company whose own series this is; none for the group's.
+    pub company: Option<CompanyId>,
     pub company_code: Option<String>,
     pub number: u32,
 }
@@ -145,6 +147,7 @@ fn version_row_from(r: &Row) -> Result<VersionRow> {
             version: r.parse("id")?,
             series: r.parse("series_id")?,
             kind: ArtifactKind::parse(&r.text("kind")?)?,
+            company: r.opt_parse("company_id")?,
             company_code: r.opt_text("company_code")?,
             number: u32::try_from(number).unwrap_or(0),
         },
@@ -166,7 +169,33 @@ impl Store {
                 args![t(actor.group())],
             )
             .await?;
-        rows.iter().map(version_row_from).collect()
+        let mut out: Vec<VersionRow> = rows.iter().map(version_row_from).collect::<Result<_>>()?;
+        // Sorted here, not by the database: NULL companies sort differently on the two.
+        out.sort_by(|a, b| {
+            let key = |v: &VersionRow| {
+                (
+                    v.reference.kind,
+                    v.reference.company_code.clone(),
+                    v.reference.number,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        Ok(out)
+    }
+
+    /// The ids of every artifact version the actor may see.
+    pub(crate) async fn readable_version_ids(
+        &self,
+        actor: &Actor,
+    ) -> Result<std::collections::HashSet<String>> {
+        Ok(self
+            .version_rows(actor)
+            .await?
+            .iter()
+            .filter(|v| Self::readable(actor, v))
+            .map(|v| v.reference.version.to_string())
+            .collect())
     }
 
     fn readable(actor: &Actor, v: &VersionRow) -> bool {
@@ -418,7 +447,9 @@ impl Store {
                 args![t(series)],
             )
             .await?
-            .map(|r| r.int("n").unwrap_or(0))
+            .map(|r| r.opt_int("n"))
+            .transpose()?
+            .flatten()
             .unwrap_or(0)
             + 1;
         let id = new_id(ArtifactVersionId::from_uuid);
@@ -463,7 +494,8 @@ impl Store {
 
     /// Edits a version. A draft is changed in place; a rejected version is revised (a draft
     /// again); an approved version stays as it was approved and the edit becomes a new draft
-    /// version; a submitted version waits for its decision.
+    /// version; a submitted version waits for its decision. Inputs the editor cannot see are
+    /// kept: nobody removes what they were not shown.
     pub async fn edit_artifact(
         &self,
         actor: &Actor,
@@ -472,12 +504,9 @@ impl Store {
         body: &str,
         inputs: &[ArtifactVersionId],
     ) -> Result<ArtifactVersion> {
-        let before = self.artifact_version(actor, id).await?;
-        let kind = before.reference.kind;
-        let company = match &before.reference.company_code {
-            Some(code) => Some(self.company_by_code(actor, &Code::parse(code)?).await?.id),
-            None => None,
-        };
+        let visible = self.artifact_version(actor, id).await?;
+        let kind = visible.reference.kind;
+        let company = visible.reference.company;
         check(
             actor,
             Action::Write,
@@ -486,13 +515,23 @@ impl Store {
             ARTIFACT,
         )?;
         let title = required_text(title, "表題", "title")?;
-        let inputs = self.checked_inputs(actor, kind, inputs).await?;
+        let mut inputs = self.checked_inputs(actor, kind, inputs).await?;
+        let all = self.version_rows(actor).await?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
-        let edited = if before.approval.state == ApprovalState::Approved {
+        let stored = stored_version(&mut w, actor, id).await?;
+        for hidden in &stored.inputs {
+            let readable = all
+                .iter()
+                .any(|v| v.reference.version == *hidden && Self::readable(actor, v));
+            if !readable && !inputs.contains(hidden) {
+                inputs.push(*hidden);
+            }
+        }
+        let edited = if stored.state == ApprovalState::Approved {
             Self::insert_version(
                 &mut w,
                 actor,
-                before.reference.series,
+                stored.series,
                 kind,
                 company,
                 &title,
@@ -500,44 +539,41 @@ impl Store {
                 &inputs,
             )
             .await?
-        } else if editable(before.approval.state) {
-            if before.approval.state == ApprovalState::Rejected {
+        } else if editable(stored.state) {
+            if stored.state == ApprovalState::Rejected {
                 approval::take_step(&mut w, actor, &id.to_string(), &ApprovalStep::Revise, "")
                     .await?;
             }
             let now = w.now();
             w.apply(
                 Change::new(actor.group(), "update", "artifact_version", id)
-                    .before(&serde_json::json!({"title": before.title, "body": before.body,
-                        "inputs": before.inputs.iter().map(|i| i.version).collect::<Vec<_>>()}))
+                    .before(&serde_json::json!({"title": stored.title, "body": stored.body, "inputs": stored.inputs}))
                     .after(&serde_json::json!({"title": title, "body": body, "inputs": inputs})),
-                vec![
-                    stmt(
-                        "UPDATE artifact_versions SET title = $1, body = $2, updated_at = $3 WHERE id = $4 AND group_id = $5",
-                        args![title.clone(), body, now, t(id), t(actor.group())],
-                    ),
-                ],
+                vec![stmt(
+                    "UPDATE artifact_versions SET title = $1, body = $2, updated_at = $3 \
+                     WHERE id = $4 AND group_id = $5 AND \
+                     (SELECT state FROM approvals WHERE document_id = $6) = 'draft'",
+                    args![title.clone(), body, now, t(id), t(actor.group()), t(id)],
+                )],
             )
             .await?;
-            // Inputs are replaced as a whole; the audit row above holds before and after.
-            let existing = w
-                .fetch_all(
-                    "SELECT input_version_id FROM artifact_inputs WHERE version_id = $1",
-                    args![t(id)],
-                )
-                .await?;
-            for r in existing {
-                let input = r.text("input_version_id")?;
+            for gone in stored.inputs.iter().filter(|i| !inputs.contains(i)) {
                 w.apply(
-                    Change::new(actor.group(), "remove", "artifact_input", format!("{id}:{input}")),
+                    Change::new(actor.group(), "remove", "artifact_input", format!("{id}:{gone}"))
+                        .before(&serde_json::json!({"version": id, "made_from": gone})),
                     vec![stmt(
                         "DELETE FROM artifact_inputs WHERE version_id = $1 AND input_version_id = $2",
-                        args![t(id), input],
+                        args![t(id), t(gone)],
                     )],
                 )
                 .await?;
             }
-            Self::write_inputs(&mut w, actor, id, &inputs).await?;
+            let added: Vec<ArtifactVersionId> = inputs
+                .iter()
+                .filter(|i| !stored.inputs.contains(i))
+                .copied()
+                .collect();
+            Self::write_inputs(&mut w, actor, id, &added).await?;
             id
         } else {
             return Err(Problem::new(
@@ -551,17 +587,16 @@ impl Store {
         self.artifact_version(actor, edited).await
     }
 
+    /// Moves a version through approval. The content that is submitted and approved is read
+    /// inside the write, with every input (also those the actor cannot see), so that an
+    /// approval is of exactly the stored version.
     async fn artifact_step(
         &self,
         actor: &Actor,
         id: ArtifactVersionId,
         step: ApprovalStep<'_>,
     ) -> Result<ArtifactVersion> {
-        let v = self.artifact_version(actor, id).await?;
-        let company = match &v.reference.company_code {
-            Some(code) => Some(self.company_by_code(actor, &Code::parse(code)?).await?.id),
-            None => None,
-        };
+        let visible = self.artifact_version(actor, id).await?;
         let action = match step {
             ApprovalStep::Approve | ApprovalStep::Reject { .. } => Action::Approve,
             _ => Action::Write,
@@ -569,13 +604,13 @@ impl Store {
         check(
             actor,
             action,
-            RecordKind::Artifact(v.reference.kind),
-            scope_of(company),
+            RecordKind::Artifact(visible.reference.kind),
+            scope_of(visible.reference.company),
             ARTIFACT,
         )?;
-        let inputs: Vec<ArtifactVersionId> = v.inputs.iter().map(|i| i.version).collect();
-        let hash = content_hash(&v.title, &v.body, &inputs);
         let mut w = Write::begin(self, Who::of(actor)).await?;
+        let stored = stored_version(&mut w, actor, id).await?;
+        let hash = content_hash(&stored.title, &stored.body, &stored.inputs);
         approval::take_step(&mut w, actor, &id.to_string(), &step, &hash).await?;
         w.commit().await?;
         self.artifact_version(actor, id).await
@@ -688,6 +723,7 @@ impl Store {
             version: ArtifactVersionId::from_uuid(uuid::Uuid::nil()),
             series: ArtifactSeriesId::from_uuid(uuid::Uuid::nil()),
             kind: ArtifactKind::ObjectivesAndTargets,
+            company: None,
             company_code: None,
             number: 0,
         };
@@ -777,4 +813,45 @@ fn explain(
             ),
         )
     }
+}
+
+/// A version as stored, read inside a write: what approval binds to.
+struct StoredVersion {
+    series: ArtifactSeriesId,
+    title: String,
+    body: String,
+    inputs: Vec<ArtifactVersionId>,
+    state: ApprovalState,
+}
+
+async fn stored_version(
+    w: &mut Write,
+    actor: &Actor,
+    id: ArtifactVersionId,
+) -> Result<StoredVersion> {
+    let row = w
+        .fetch_optional(
+            "SELECT v.series_id, v.title, v.body, a.state FROM artifact_versions v \
+             JOIN approvals a ON a.document_id = v.id WHERE v.group_id = $1 AND v.id = $2",
+            args![t(actor.group()), t(id)],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found(ARTIFACT.0, ARTIFACT.1))?;
+    let mut inputs: Vec<ArtifactVersionId> = w
+        .fetch_all(
+            "SELECT input_version_id FROM artifact_inputs WHERE group_id = $1 AND version_id = $2",
+            args![t(actor.group()), t(id)],
+        )
+        .await?
+        .iter()
+        .map(|r| r.parse("input_version_id"))
+        .collect::<Result<_>>()?;
+    inputs.sort();
+    Ok(StoredVersion {
+        series: row.parse("series_id")?,
+        title: row.text("title")?,
+        body: row.text("body")?,
+        inputs,
+        state: ApprovalState::parse(&row.text("state")?)?,
+    })
 }

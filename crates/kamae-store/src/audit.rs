@@ -288,7 +288,27 @@ impl Store {
                 )
                 .await?
         };
-        rows.iter().map(entry_from).collect()
+        let mut entries: Vec<AuditEntry> = rows.iter().map(entry_from).collect::<Result<_>>()?;
+        if kind == "artifact_version" || kind == "approval" {
+            // What a version was made from may lie outside the reader's scope: those ids
+            // are left out, as everywhere else.
+            let readable = self.readable_version_ids(actor).await?;
+            entries.retain(|e| {
+                e.record_kind != "artifact_input"
+                    || e.record_id
+                        .split(':')
+                        .nth(1)
+                        .is_some_and(|input| readable.contains(input))
+            });
+            for e in &mut entries {
+                for image in [&mut e.before, &mut e.after].into_iter().flatten() {
+                    if let Some(inputs) = image.get_mut("inputs").and_then(|i| i.as_array_mut()) {
+                        inputs.retain(|i| i.as_str().is_some_and(|i| readable.contains(i)));
+                    }
+                }
+            }
+        }
+        Ok(entries)
     }
 
     /// The security event log of the actor's group, newest first.

@@ -18,6 +18,22 @@ fn io_problem(what_ja: &str, what_en: &str, path: &Path, e: std::io::Error) -> P
 }
 
 impl Store {
+    /// Opens an SQLite file without writing to it: no migration, no journal change.
+    pub(crate) async fn open_read_only(file: &Path) -> Result<Store> {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(file)
+            .read_only(true)
+            .immutable(true);
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            db: Db::Sqlite(pool),
+            clock: crate::Clock::System,
+        })
+    }
+
     /// A consistent copy of the running store into a new file readable by its owner only.
     pub async fn backup_to(&self, file: &Path) -> Result<()> {
         let Db::Sqlite(pool) = &self.db else {
@@ -55,8 +71,14 @@ impl Store {
         Ok(())
     }
 
-    /// Restores a backup into an empty data directory, after checking its audit chain.
-    pub async fn restore_into(backup: &Path, data_dir: &Path) -> Result<Store> {
+    /// Restores a backup into an empty data directory, after checking its audit chain (and,
+    /// given the head noted when the backup was made, that nothing was cut off or rewritten).
+    /// The backup file itself is only read.
+    pub async fn restore_into(
+        backup: &Path,
+        data_dir: &Path,
+        expect_head: Option<&kamae_core::audit::ChainHead>,
+    ) -> Result<Store> {
         if !backup.is_file() {
             return Err(Problem::new(
                 "no_backup_file",
@@ -83,8 +105,8 @@ impl Store {
             )
             .into());
         }
-        let checked = Store::open_unmigrated(&format!("sqlite://{}", backup.display())).await?;
-        let verification = checked.verify(None).await;
+        let checked = Store::open_read_only(backup).await?;
+        let verification = checked.verify(expect_head).await;
         checked.close().await;
         if let crate::audit::Verification::Broken(b) = verification? {
             return Err(Problem::new(

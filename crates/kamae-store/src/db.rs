@@ -148,6 +148,9 @@ impl Row {
     pub fn int(&self, col: &str) -> Result<i64, StoreError> {
         Ok(get!(self, col, i64)?)
     }
+    pub fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        Ok(get!(self, col, Option<i64>)?)
+    }
     pub fn boolean(&self, col: &str) -> Result<bool, StoreError> {
         Ok(get!(self, col, bool)?)
     }

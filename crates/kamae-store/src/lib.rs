@@ -21,7 +21,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, Decision, RecordKind, Resource, Scope, authorize};
 use kamae_core::calendar::GroupCalendar;
@@ -253,11 +253,15 @@ impl Store {
         self
     }
 
+    /// Now, to the microsecond: PostgreSQL keeps instants to the microsecond, and an audit
+    /// image must equal what was stored.
     pub fn now(&self) -> DateTime<Utc> {
-        match self.clock {
+        let t = match self.clock {
             Clock::System => Utc::now(),
             Clock::Fixed(t) => t,
-        }
+        };
+        t.with_nanosecond(t.nanosecond() / 1_000 * 1_000)
+            .unwrap_or(t)
     }
 
     /// Whether the store holds no group yet (a fresh data directory).

@@ -260,6 +260,8 @@ impl Store {
                 out.push(c);
             }
         }
+        // Sorted here, not by the database: PostgreSQL's collation may ignore hyphens.
+        out.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(out)
     }
 
@@ -359,6 +361,8 @@ impl Store {
         record: OrgRecord,
         reason: Option<&str>,
     ) -> Result<()> {
+        let reason = Some(kamae_core::text::required_reason(reason)?);
+        let reason = reason.as_deref();
         // The record as it is (and where it lives), found through the same scoped reads
         // as any list, so that an invisible record is simply not found.
         let (kind, id, scope, before, sql): (
@@ -468,12 +472,47 @@ impl Store {
                     "人員",
                     "people",
                 ),
+                (
+                    "SELECT COUNT(*) AS n FROM security_staff WHERE company_id = $1 AND archived_at IS NULL",
+                    "セキュリティ担当",
+                    "security staff",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM business_relationships \
+                     WHERE (company_a = $1 OR company_b = $1) AND archived_at IS NULL",
+                    "取引関係",
+                    "business relationships",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM grants WHERE scope_kind = 'company' AND scope_id = $1 \
+                     AND revoked_at IS NULL",
+                    "権限付与",
+                    "grants",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM artifact_series WHERE company_id = $1 AND archived_at IS NULL",
+                    "成果物",
+                    "artifacts",
+                ),
             ],
-            "department" => &[(
-                "SELECT COUNT(*) AS n FROM people WHERE department_id = $1 AND archived_at IS NULL",
-                "人員",
-                "people",
+            "site" => &[(
+                "SELECT COUNT(*) AS n FROM grants WHERE scope_kind = 'site' AND scope_id = $1 AND revoked_at IS NULL",
+                "権限付与",
+                "grants",
             )],
+            "department" => &[
+                (
+                    "SELECT COUNT(*) AS n FROM people WHERE department_id = $1 AND archived_at IS NULL",
+                    "人員",
+                    "people",
+                ),
+                (
+                    "SELECT COUNT(*) AS n FROM grants WHERE scope_kind = 'department' AND scope_id = $1 \
+                     AND revoked_at IS NULL",
+                    "権限付与",
+                    "grants",
+                ),
+            ],
             _ => &[],
         };
         for (sql, ja, en) in dependants {
@@ -485,9 +524,9 @@ impl Store {
                 return Err(Problem::new(
                     "has_dependants",
                     format!(
-                        "この記録にはまだ{ja}が{n}件あります。先にそれらをアーカイブしてください"
+                        "この記録にはまだ{ja}が{n}件あります。先にそれらをアーカイブ（権限付与は取り消し）してください"
                     ),
-                    format!("this record still has {n} {en}; archive them first"),
+                    format!("this record still has {n} {en}; archive (or, for grants, revoke) them first"),
                 )
                 .into());
             }
@@ -544,6 +583,7 @@ impl Store {
                 out.push(s);
             }
         }
+        out.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(out)
     }
 
@@ -604,6 +644,7 @@ impl Store {
                 out.push(d);
             }
         }
+        out.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(out)
     }
 
@@ -685,6 +726,7 @@ impl Store {
                 out.push(p);
             }
         }
+        out.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
         Ok(out)
     }
 

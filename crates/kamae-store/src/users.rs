@@ -12,7 +12,7 @@ use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, Grant, Principal, RecordKind, Role, Scope};
 use kamae_core::ids::{GrantId, GroupId, TokenId, UserId};
 use kamae_core::org::Group;
-use kamae_core::text::{Code, Email, required_text};
+use kamae_core::text::{Code, Email, required_reason, required_text};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -118,6 +118,8 @@ pub struct GrantView {
     /// Waiting for a second administrator.
     pub pending: bool,
     pub revoked: bool,
+    /// An administrator's revocation waiting for a second administrator.
+    pub revocation_pending: bool,
     pub granted_by: String,
     pub confirmed_by: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -216,6 +218,15 @@ fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+fn last_administrator() -> StoreError {
+    Problem::new(
+        "last_administrator",
+        "最後の管理者は外せません。先に別の管理者を追加してください",
+        "the last administrator cannot be removed; add another administrator first",
+    )
+    .into()
+}
+
 fn sign_in_failed() -> StoreError {
     Problem::new(
         "sign_in_failed",
@@ -253,6 +264,8 @@ fn grant_view_from(r: &Row) -> Result<GrantView> {
         until: r.opt_date("until")?,
         pending: r.boolean("needs_confirmation")? && r.opt_instant("confirmed_at")?.is_none(),
         revoked: r.opt_instant("revoked_at")?.is_some(),
+        revocation_pending: r.opt_instant("revoked_at")?.is_none()
+            && r.opt_instant("revocation_requested_at")?.is_some(),
         granted_by: r.text("granted_by_label")?,
         confirmed_by: r.opt_text("confirmed_by_label")?,
         created_at: r.instant("created_at")?,
@@ -265,7 +278,7 @@ macro_rules! grant_view_sql {
     ($tail:literal) => {
         concat!(
             "SELECT g.id, u.email, g.role, g.scope_kind, g.until, g.needs_confirmation, \
-             g.confirmed_at, g.revoked_at, g.created_at, \
+             g.confirmed_at, g.revoked_at, g.revocation_requested_at, g.created_at, \
              COALESCE(c.code, s.code, d.code) AS scope_code, \
              COALESCE(c.name, s.name, d.name, gr.name) AS scope_name, \
              COALESCE(gb.email, g.granted_by) AS granted_by_label, cb.email AS confirmed_by_label \
@@ -402,17 +415,29 @@ impl Store {
         Ok(id)
     }
 
-    async fn active_administrators(&self, group: GroupId) -> Result<i64> {
-        let row = self
-            .db
-            .fetch_one(
+    /// Active administrators of the group, counted inside the write that depends on the
+    /// count, so that two administrators cannot remove each other at the same moment.
+    async fn active_administrators(w: &mut Write, group: GroupId) -> Result<i64> {
+        let row = w
+            .fetch_optional(
                 "SELECT COUNT(DISTINCT g.user_id) AS n FROM grants g JOIN users u ON u.id = g.user_id \
                  WHERE g.group_id = $1 AND g.role = 'administrator' AND u.disabled_at IS NULL AND \
                  g.revoked_at IS NULL AND (g.needs_confirmation = FALSE OR g.confirmed_at IS NOT NULL)",
                 args![t(group)],
             )
             .await?;
-        row.int("n")
+        Ok(row.map(|r| r.int("n")).transpose()?.unwrap_or(0))
+    }
+
+    async fn is_active_administrator(w: &mut Write, user: UserId) -> Result<bool> {
+        Ok(w
+            .fetch_optional(
+                "SELECT g.id FROM grants g WHERE g.user_id = $1 AND g.role = 'administrator' AND \
+                 g.revoked_at IS NULL AND (g.needs_confirmation = FALSE OR g.confirmed_at IS NOT NULL)",
+                args![t(user)],
+            )
+            .await?
+            .is_some())
     }
 
     async fn user_id_by_email(&self, actor: &Actor, email: &Email) -> Result<UserId> {
@@ -439,10 +464,10 @@ impl Store {
     ) -> Result<(UserId, Option<GrantView>)> {
         check(actor, Action::Write, ADMIN, Scope::Group, USER)?;
         let hash = password.map(hash_password).transpose()?;
-        let needs_confirmation =
-            administrator && self.active_administrators(actor.group()).await? >= 2;
         let who = Who::of(actor);
         let mut w = Write::begin(self, who.clone()).await?;
+        let needs_confirmation =
+            administrator && Self::active_administrators(&mut w, actor.group()).await? >= 2;
         let id = Self::insert_user(&mut w, actor.group(), email, name, hash.as_deref()).await?;
         let grant = if administrator {
             Some(
@@ -477,6 +502,19 @@ impl Store {
         }
         let hash = hash_password(password)?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
+        // One administrator setting another's password would take over that account and
+        // with it the second signature that sensitive grants need.
+        if actor.user() != Some(user)
+            && matches!(actor, Actor::User(_))
+            && Self::is_active_administrator(&mut w, user).await?
+        {
+            return Err(Problem::new(
+                "administrator_password_is_their_own",
+                "管理者のパスワードは本人だけが変更できます",
+                "only administrators themselves can change an administrator's password",
+            )
+            .into());
+        }
         w.apply(
             Change::new(actor.group(), "update", "user", user)
                 .after(&serde_json::json!({"password_hash": hash}))
@@ -558,10 +596,10 @@ impl Store {
         }
         let user = self.user_id_by_email(actor, email).await?;
         let resolved = self.resolve_scope(actor, scope).await?;
-        let needs_confirmation =
-            cap.is_sensitive() && self.active_administrators(actor.group()).await? >= 2;
         let who = Who::of(actor);
         let mut w = Write::begin(self, who.clone()).await?;
+        let needs_confirmation =
+            cap.is_sensitive() && Self::active_administrators(&mut w, actor.group()).await? >= 2;
         let id = Self::insert_grant(
             &mut w,
             actor.group(),
@@ -589,22 +627,77 @@ impl Store {
         grant_view_from(&row)
     }
 
-    /// A second administrator confirms a pending sensitive grant.
+    /// A second administrator confirms a pending sensitive grant, or a pending revocation
+    /// of an administrator.
     pub async fn confirm_grant(&self, actor: &Actor, id: GrantId) -> Result<GrantView> {
         check(actor, Action::Write, ADMIN, Scope::Group, GRANT)?;
-        let row = self
-            .db
+        let before = self.grant_view(actor, id).await?;
+        let me = actor
+            .user()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| "system".into());
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let row = w
             .fetch_optional(
-                "SELECT user_id, granted_by, needs_confirmation, confirmed_at, revoked_at FROM grants \
-                 WHERE group_id = $1 AND id = $2",
+                "SELECT user_id, granted_by, needs_confirmation, confirmed_at, revoked_at, \
+                 revocation_requested_by, revocation_reason FROM grants WHERE group_id = $1 AND id = $2",
                 args![t(actor.group()), t(id)],
             )
             .await?
             .ok_or_else(|| StoreError::not_found(GRANT.0, GRANT.1))?;
-        if !row.boolean("needs_confirmation")?
-            || row.opt_instant("confirmed_at")?.is_some()
-            || row.opt_instant("revoked_at")?.is_some()
+        let revoked = row.opt_instant("revoked_at")?.is_some();
+        let pending_grant =
+            row.boolean("needs_confirmation")? && row.opt_instant("confirmed_at")?.is_none();
+        let now = w.now();
+        if !revoked && pending_grant {
+            if row.text("granted_by")? == me || row.text("user_id")? == me {
+                return Err(Problem::new(
+                    "second_administrator_required",
+                    "確認は、付与した管理者・付与された本人以外の管理者が行ってください",
+                    "a second administrator, neither the one who granted it nor its holder, must confirm",
+                )
+                .into());
+            }
+            w.apply(
+                Change::new(actor.group(), "confirm", "grant", id)
+                    .before(&before)
+                    .after(&serde_json::json!({"confirmed_by": me, "confirmed_at": now}))
+                    .security(),
+                vec![stmt(
+                    "UPDATE grants SET confirmed_by = $1, confirmed_at = $2 \
+                     WHERE id = $3 AND group_id = $4 AND confirmed_at IS NULL AND revoked_at IS NULL",
+                    args![me.clone(), now, t(id), t(actor.group())],
+                )],
+            )
+            .await?;
+        } else if let (false, Some(requested_by)) =
+            (revoked, row.opt_text("revocation_requested_by")?)
         {
+            if requested_by == me {
+                return Err(Problem::new(
+                    "second_administrator_required",
+                    "取り消しの確認は、取り消しを申請した管理者以外が行ってください",
+                    "a second administrator, not the one who asked for the revocation, must confirm it",
+                )
+                .into());
+            }
+            if Self::active_administrators(&mut w, actor.group()).await? <= 1 {
+                return Err(last_administrator());
+            }
+            let reason = row.opt_text("revocation_reason")?;
+            w.apply(
+                Change::new(actor.group(), "revoke", "grant", id)
+                    .before(&before)
+                    .after(&serde_json::json!({"revoked_by": requested_by, "confirmed_by": me, "revoked_at": now}))
+                    .reason(reason.as_deref())
+                    .security(),
+                vec![stmt(
+                    "UPDATE grants SET revoked_by = $1, revoked_at = $2 WHERE id = $3 AND group_id = $4 AND revoked_at IS NULL",
+                    args![requested_by, now, t(id), t(actor.group())],
+                )],
+            )
+            .await?;
+        } else {
             return Err(Problem::new(
                 "nothing_to_confirm",
                 "この権限付与は確認待ちではありません",
@@ -612,36 +705,12 @@ impl Store {
             )
             .into());
         }
-        let me = actor
-            .user()
-            .map(|u| u.to_string())
-            .unwrap_or_else(|| "system".into());
-        if row.text("granted_by")? == me || row.text("user_id")? == me {
-            return Err(Problem::new(
-                "second_administrator_required",
-                "確認は、付与した管理者・付与された本人以外の管理者が行ってください",
-                "a second administrator, neither the one who granted it nor its holder, must confirm",
-            )
-            .into());
-        }
-        let mut w = Write::begin(self, Who::of(actor)).await?;
-        let now = w.now();
-        w.apply(
-            Change::new(actor.group(), "confirm", "grant", id)
-                .after(&serde_json::json!({"confirmed_by": me, "confirmed_at": now}))
-                .security(),
-            vec![stmt(
-                "UPDATE grants SET confirmed_by = $1, confirmed_at = $2 \
-                 WHERE id = $3 AND group_id = $4 AND confirmed_at IS NULL AND revoked_at IS NULL",
-                args![me.clone(), now, t(id), t(actor.group())],
-            )],
-        )
-        .await?;
         w.commit().await?;
         self.grant_view(actor, id).await
     }
 
-    /// Revokes a grant (the reason is kept). The last administrator cannot be revoked.
+    /// Revokes a grant (the reason is kept). Revoking another administrator's administration
+    /// waits for a second administrator, as granting it does; the last administrator stays.
     pub async fn revoke_grant(
         &self,
         actor: &Actor,
@@ -649,8 +718,22 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<GrantView> {
         check(actor, Action::Write, ADMIN, Scope::Group, GRANT)?;
+        let reason = required_reason(reason)?;
         let before = self.grant_view(actor, id).await?;
-        if before.revoked {
+        let me = actor
+            .user()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| "system".into());
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let row = w
+            .fetch_optional(
+                "SELECT user_id, role, needs_confirmation, confirmed_at, revoked_at, revocation_requested_at \
+                 FROM grants WHERE group_id = $1 AND id = $2",
+                args![t(actor.group()), t(id)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found(GRANT.0, GRANT.1))?;
+        if row.opt_instant("revoked_at")?.is_some() {
             return Err(Problem::new(
                 "already_revoked",
                 "この権限付与は既に取り消されています",
@@ -658,27 +741,46 @@ impl Store {
             )
             .into());
         }
-        if before.role == "administrator"
-            && !before.pending
-            && self.active_administrators(actor.group()).await? <= 1
-        {
-            return Err(Problem::new(
-                "last_administrator",
-                "最後の管理者の権限は取り消せません。先に別の管理者を追加してください",
-                "the last administrator cannot be revoked; add another administrator first",
-            )
-            .into());
-        }
-        let me = actor
-            .user()
-            .map(|u| u.to_string())
-            .unwrap_or_else(|| "system".into());
-        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let active =
+            !row.boolean("needs_confirmation")? || row.opt_instant("confirmed_at")?.is_some();
+        let holder = row.text("user_id")?;
         let now = w.now();
+        if row.text("role")? == "administrator" && active {
+            let admins = Self::active_administrators(&mut w, actor.group()).await?;
+            if admins <= 1 {
+                return Err(last_administrator());
+            }
+            if holder != me && matches!(actor, Actor::User(_)) {
+                if row.opt_instant("revocation_requested_at")?.is_some() {
+                    return Err(Problem::new(
+                        "revocation_pending",
+                        "この管理者権限の取り消しは既に確認待ちです",
+                        "the revocation of this administrator is already waiting for confirmation",
+                    )
+                    .into());
+                }
+                w.apply(
+                    Change::new(actor.group(), "request_revocation", "grant", id)
+                        .before(&before)
+                        .after(&serde_json::json!({"revocation_requested_by": me, "revocation_requested_at": now}))
+                        .reason(Some(&reason))
+                        .security(),
+                    vec![stmt(
+                        "UPDATE grants SET revocation_requested_by = $1, revocation_requested_at = $2, \
+                         revocation_reason = $3 WHERE id = $4 AND group_id = $5 AND revoked_at IS NULL",
+                        args![me.clone(), now, reason.clone(), t(id), t(actor.group())],
+                    )],
+                )
+                .await?;
+                w.commit().await?;
+                return self.grant_view(actor, id).await;
+            }
+        }
         w.apply(
             Change::new(actor.group(), "revoke", "grant", id)
                 .before(&before)
-                .reason(reason)
+                .after(&serde_json::json!({"revoked_by": me, "revoked_at": now}))
+                .reason(Some(&reason))
                 .security(),
             vec![stmt(
                 "UPDATE grants SET revoked_by = $1, revoked_at = $2 WHERE id = $3 AND group_id = $4 AND revoked_at IS NULL",
@@ -690,7 +792,9 @@ impl Store {
         self.grant_view(actor, id).await
     }
 
-    /// Disables a user: their sessions and API tokens end in the same transaction.
+    /// Disables a user: their sessions and API tokens end in the same transaction. An
+    /// administrator's administration must be revoked first (which a second administrator
+    /// confirms), so that disabling is not a way around that rule.
     pub async fn disable_user(
         &self,
         actor: &Actor,
@@ -707,27 +811,24 @@ impl Store {
             )
             .into());
         }
-        let is_admin = self
-            .db
-            .fetch_optional(
-                "SELECT g.id FROM grants g WHERE g.user_id = $1 AND g.role = 'administrator' AND \
-                 g.revoked_at IS NULL AND (g.needs_confirmation = FALSE OR g.confirmed_at IS NOT NULL)",
-                args![t(user)],
-            )
-            .await?
-            .is_some();
-        if is_admin && self.active_administrators(actor.group()).await? <= 1 {
-            return Err(Problem::new(
-                "last_administrator",
-                "最後の管理者は無効にできません。先に別の管理者を追加してください",
-                "the last administrator cannot be disabled; add another administrator first",
-            )
-            .into());
-        }
         let mut w = Write::begin(self, Who::of(actor)).await?;
+        if Self::is_active_administrator(&mut w, user).await? {
+            if Self::active_administrators(&mut w, actor.group()).await? <= 1 {
+                return Err(last_administrator());
+            }
+            if matches!(actor, Actor::User(_)) {
+                return Err(Problem::new(
+                    "revoke_administration_first",
+                    "管理者を無効にするには、先に管理者権限を取り消してください（別の管理者の確認が必要です）",
+                    "to disable an administrator, revoke their administration first (a second administrator confirms it)",
+                )
+                .into());
+            }
+        }
         let now = w.now();
         w.apply(
             Change::new(actor.group(), "disable", "user", user)
+                .before(&serde_json::json!({"email": email, "disabled_at": null}))
                 .after(&serde_json::json!({"email": email, "disabled_at": now}))
                 .reason(reason)
                 .security(),
@@ -764,6 +865,8 @@ impl Store {
                 };
                 w.apply(
                     Change::new(actor.group(), "end", kind, label)
+                        .before(&serde_json::json!({"user": user, "ended_at": null}))
+                        .after(&serde_json::json!({"user": user, "ended_at": now}))
                         .reason(Some("利用者の無効化 / user disabled"))
                         .security(),
                     vec![stmt(update, args![now, id])],
@@ -952,7 +1055,12 @@ impl Store {
             None => false,
         };
         let group: Option<GroupId> = row.as_ref().map(|r| r.parse("group_id")).transpose()?;
-        let record_id = email.trim().to_lowercase();
+        // Only an address that parses as one is kept: people sometimes type their password
+        // into the e-mail field, and the audit trail is forever.
+        let record_id = match &parsed {
+            Ok(e) => e.to_string(),
+            Err(_) => "[invalid]".to_owned(),
+        };
         if !(matches && usable) {
             let mut w = Write::begin(
                 self,
@@ -1039,6 +1147,14 @@ impl Store {
             return Err(StoreError::not_found(USER.0, USER.1));
         };
         let name = required_text(name, "トークン名", "token name")?;
+        if expires_on.is_some_and(|e| e <= self.now()) {
+            return Err(Problem::new(
+                "expiry_in_past",
+                "有効期限は未来の日時にしてください",
+                "the expiry must be in the future",
+            )
+            .into());
+        }
         let (secret, hash) = new_secret()?;
         let id = new_id(TokenId::from_uuid);
         let mut w = Write::begin(self, Who::of(actor)).await?;
@@ -1077,4 +1193,89 @@ impl Store {
             })?;
         self.principal_of(&row).await
     }
+
+    /// The actor's own API tokens (never their secrets).
+    pub async fn api_tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenView>> {
+        let Some(user) = actor.user() else {
+            return Ok(Vec::new());
+        };
+        self.db
+            .fetch_all(
+                "SELECT id, name, created_at, expires_at, ended_at FROM api_tokens \
+                 WHERE group_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC",
+                args![t(actor.group()), t(user)],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ApiTokenView {
+                    id: r.parse("id")?,
+                    name: r.text("name")?,
+                    created_at: r.instant("created_at")?,
+                    expires_at: r.opt_instant("expires_at")?,
+                    ended_at: r.opt_instant("ended_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends an API token: its owner's, or any of the group's for an administrator.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        id: TokenId,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT user_id, name, ended_at FROM api_tokens WHERE group_id = $1 AND id = $2",
+                args![t(actor.group()), t(id)],
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found("APIトークン", "API token"))?;
+        let owner: UserId = row.parse("user_id")?;
+        if actor.user() != Some(owner) {
+            check(
+                actor,
+                Action::Write,
+                ADMIN,
+                Scope::Group,
+                ("APIトークン", "API token"),
+            )?;
+        }
+        if row.opt_instant("ended_at")?.is_some() {
+            return Err(Problem::new(
+                "already_revoked",
+                "このAPIトークンは既に無効です",
+                "this API token has already ended",
+            )
+            .into());
+        }
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(actor.group(), "revoke", "api_token", id)
+                .before(&serde_json::json!({"user": owner, "name": row.text("name")?, "ended_at": null}))
+                .after(&serde_json::json!({"user": owner, "name": row.text("name")?, "ended_at": now}))
+                .reason(reason)
+                .security(),
+            vec![stmt(
+                "UPDATE api_tokens SET ended_at = $1 WHERE id = $2 AND group_id = $3 AND ended_at IS NULL",
+                args![now, t(id), t(actor.group())],
+            )],
+        )
+        .await?;
+        w.commit().await
+    }
+}
+
+/// An API token as its owner sees it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiTokenView {
+    pub id: TokenId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
 }

@@ -83,12 +83,12 @@ impl<'a> Change<'a> {
     }
 
     pub fn before(mut self, v: &impl Serialize) -> Self {
-        self.before = serde_json::to_value(v).ok();
+        self.before = Some(image(v));
         self
     }
 
     pub fn after(mut self, v: &impl Serialize) -> Self {
-        self.after = serde_json::to_value(v).ok();
+        self.after = Some(image(v));
         self
     }
 
@@ -101,6 +101,30 @@ impl<'a> Change<'a> {
         self.security_event = true;
         self
     }
+}
+
+/// A record's JSON image; should serialising ever fail, the audit row says so rather than
+/// silently leaving the image out.
+fn image(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v)
+        .unwrap_or_else(|e| serde_json::json!({ "image_unavailable": e.to_string() }))
+}
+
+/// PostgreSQL cannot store NUL in text, SQLite can: refusing it here, on the one write path,
+/// keeps both backends alike and gives the user a message instead of a database error.
+fn refuse_nul(args: &[Arg]) -> Result<()> {
+    let has_nul = args
+        .iter()
+        .any(|a| matches!(a, Arg::Text(Some(s)) if s.contains('\0')));
+    if has_nul {
+        return Err(Problem::new(
+            "invalid_text",
+            "入力に使えない文字（NUL）が含まれています",
+            "the input contains a character that cannot be stored (NUL)",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Actions whose audit row must carry the user's reason.
@@ -131,6 +155,12 @@ impl Write {
     /// change. Either all of it happens, with its audit row, or none (when the caller drops
     /// the `Write` without committing).
     pub async fn apply(&mut self, change: Change<'_>, statements: Vec<Statement>) -> Result<()> {
+        for s in &statements {
+            refuse_nul(&s.args)?;
+        }
+        if change.reason.is_some_and(|r| r.contains('\0')) {
+            refuse_nul(&[Arg::Text(change.reason.map(str::to_owned))])?;
+        }
         for s in statements {
             let n = self.tx.execute(s.sql, s.args).await?;
             if n == 0 {

@@ -34,6 +34,10 @@ both_backends!(
     sign_in_and_the_security_event_log,
     backup_and_restore,
     archiving_keeps_history_and_what_hangs_on_a_record,
+    approval_binds_to_every_input_even_those_the_approver_cannot_see,
+    administrators_cannot_remove_the_second_signature,
+    bad_text_and_bad_logins_are_refused_cleanly,
+    api_tokens_expire_and_end,
 );
 
 async fn organisation_is_scoped_to_what_a_grant_covers(t: &TestStore) {
@@ -278,6 +282,23 @@ async fn writes_are_audited_with_before_after_and_reason(t: &TestStore) {
         ),
         "reason_required"
     );
+    // Y's grants go first: archiving refuses while anything still hangs on the company.
+    assert_eq!(
+        err_code(
+            s.archive_org_record(&f.ciso, OrgRecord::Company(code("Y")), Some("清算"))
+                .await
+        ),
+        "has_dependants"
+    );
+    for u in ok(s.users(&f.admin).await) {
+        for g in u
+            .grants
+            .iter()
+            .filter(|g| g.scope == "company:Y" && !g.revoked)
+        {
+            ok(s.revoke_grant(&f.admin, g.id, Some("清算")).await);
+        }
+    }
     ok(
         s.archive_org_record(&f.ciso, OrgRecord::Company(code("Y")), Some("清算"))
             .await,
@@ -961,6 +982,20 @@ async fn sensitive_grants_need_a_second_administrator(t: &TestStore) {
         "invalid_scope"
     );
     // The last administrator cannot be removed.
+    assert_eq!(
+        err_code(
+            s.disable_user(&f.admin, &email("admin2@g1.example"), Some("退職"))
+                .await
+        ),
+        "revoke_administration_first"
+    );
+    let g2 = ok(s.users(&f.admin).await)
+        .into_iter()
+        .find(|u| u.email == "admin2@g1.example")
+        .and_then(|u| u.grants.into_iter().find(|g| g.role == "administrator"))
+        .unwrap_or_else(|| panic!("admin2 is an administrator"));
+    ok(s.revoke_grant(&f.admin, g2.id, Some("退職")).await);
+    ok(s.confirm_grant(&admin2, g2.id).await);
     ok(
         s.disable_user(&f.admin, &email("admin2@g1.example"), Some("退職"))
             .await,
@@ -1137,10 +1172,11 @@ async fn backup_and_restore(t: &TestStore) {
     ok(std::fs::create_dir_all(&occupied));
     ok(std::fs::write(occupied.join("x"), b"x"));
     assert_eq!(
-        err_code(kamae_store::Store::restore_into(&file, &occupied).await),
+        err_code(kamae_store::Store::restore_into(&file, &occupied, None).await),
         "data_dir_not_empty"
     );
-    let restored = ok(kamae_store::Store::restore_into(&file, &dir.path().join("restored")).await);
+    let restored =
+        ok(kamae_store::Store::restore_into(&file, &dir.path().join("restored"), None).await);
     let ciso = ok(restored.actor_for_email(&email("ciso@g1.example")).await);
     assert_eq!(ok(restored.companies(&ciso).await).len(), 3);
     match (ok(s.verify(None).await), ok(restored.verify(None).await)) {
@@ -1207,6 +1243,15 @@ async fn archiving_keeps_history_and_what_hangs_on_a_record(t: &TestStore) {
             .map(|h| (h.action.as_str(), h.reason.as_deref())),
         Some(("archive", Some("退職")))
     );
+    for u in ok(s.users(&f.admin).await) {
+        for g in u
+            .grants
+            .iter()
+            .filter(|g| g.scope.contains(":X") && !g.revoked)
+        {
+            ok(s.revoke_grant(&f.admin, g.id, Some("組織変更")).await);
+        }
+    }
     ok(
         s.archive_org_record(&f.ciso, OrgRecord::Department(code("X-EC")), Some("廃止"))
             .await,
@@ -1236,4 +1281,216 @@ async fn archiving_keeps_history_and_what_hangs_on_a_record(t: &TestStore) {
     );
     // Its history is still there for the auditor.
     assert!(!ok(s.history(&f.auditor, "company", &f.x.id.to_string()).await).is_empty());
+}
+
+async fn approval_binds_to_every_input_even_those_the_approver_cannot_see(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    // An executive for company X only, and X's own risk assessment made from the group plan.
+    let exec_x = user(
+        s,
+        &f.admin,
+        "exec-x@g1.example",
+        Some(("executive", "company:X")),
+    )
+    .await;
+    let plan = ok(s
+        .draft_artifact(
+            &f.office,
+            draft(ArtifactKind::StrategyAndPlan, None, vec![]),
+        )
+        .await);
+    ok(s.submit_artifact(&f.office, plan.reference.version).await);
+    ok(s.approve_artifact(&f.exec, plan.reference.version).await);
+    let e = ok(s
+        .draft_artifact(
+            &f.ciso,
+            draft(
+                ArtifactKind::RiskAssessment,
+                Some("X"),
+                vec![plan.reference.version],
+            ),
+        )
+        .await);
+    let id = e.reference.version;
+    // X's lead cannot see the group plan; editing must not drop it.
+    let edited = ok(s
+        .edit_artifact(&f.lead_x, id, "Xのリスク", "更新", &[])
+        .await);
+    assert!(edited.inputs.is_empty(), "the lead does not see the plan");
+    let seen_by_ciso = ok(s.artifact_version(&f.ciso, id).await);
+    assert_eq!(seen_by_ciso.inputs.len(), 1, "the hidden input was kept");
+    // History shown to the lead leaves out what the lead cannot see.
+    let history = ok(s
+        .history(&f.lead_x, "artifact_version", &id.to_string())
+        .await);
+    let text = serde_json::to_string(&history).unwrap_or_default();
+    assert!(
+        !text.contains(&plan.reference.version.to_string()),
+        "{text}"
+    );
+    let full = serde_json::to_string(&ok(s
+        .history(&f.ciso, "artifact_version", &id.to_string())
+        .await))
+    .unwrap_or_default();
+    assert!(full.contains(&plan.reference.version.to_string()));
+    // Submitted by the lead, approved by an executive who cannot see the plan either.
+    ok(s.submit_artifact(&f.lead_x, id).await);
+    let approved = ok(s.approve_artifact(&exec_x, id).await);
+    assert_eq!(approved.approval.state.as_str(), "approved");
+}
+
+async fn administrators_cannot_remove_the_second_signature(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    ok(s.add_user(
+        &f.admin,
+        &email("admin2@g1.example"),
+        "二人目",
+        Some(PASSWORD),
+        true,
+    )
+    .await);
+    let admin2 = ok(s.actor_for_email(&email("admin2@g1.example")).await);
+    let grant_of = |users: Vec<kamae_store::users::UserView>, who: &str| {
+        users
+            .into_iter()
+            .find(|u| u.email == who)
+            .and_then(|u| {
+                u.grants
+                    .into_iter()
+                    .find(|g| g.role == "administrator" && !g.revoked)
+            })
+            .unwrap_or_else(|| panic!("{who} is an administrator"))
+    };
+    let g2 = grant_of(ok(s.users(&f.admin).await), "admin2@g1.example");
+    // Revoking the other administrator waits for a second administrator…
+    let pending = ok(s.revoke_grant(&f.admin, g2.id, Some("不要")).await);
+    assert!(pending.revocation_pending && !pending.revoked);
+    // …so that the first cannot then grant themselves executive alone.
+    let exec = ok(s
+        .grant(
+            &f.admin,
+            &email("admin@g1.example"),
+            Capability::Role(kamae_core::access::Role::Executive),
+            &ScopeSpec::Group,
+            None,
+        )
+        .await);
+    assert!(exec.pending);
+    assert_eq!(
+        err_code(s.confirm_grant(&f.admin, g2.id).await),
+        "second_administrator_required"
+    );
+    // Disabling an administrator, or setting their password, is no way around it.
+    assert_eq!(
+        err_code(
+            s.disable_user(&f.admin, &email("admin2@g1.example"), Some("x"))
+                .await
+        ),
+        "revoke_administration_first"
+    );
+    assert_eq!(
+        err_code(
+            s.set_password(
+                &f.admin,
+                &email("admin2@g1.example"),
+                "a brand new password"
+            )
+            .await
+        ),
+        "administrator_password_is_their_own"
+    );
+    ok(
+        s.set_password(&admin2, &email("admin2@g1.example"), "a brand new password")
+            .await,
+    );
+    // The second administrator confirms their own removal; then one remains, who stays.
+    let revoked = ok(s.confirm_grant(&admin2, g2.id).await);
+    assert!(revoked.revoked);
+    let g1 = grant_of(ok(s.users(&f.admin).await), "admin@g1.example");
+    assert_eq!(
+        err_code(s.revoke_grant(&f.admin, g1.id, Some("x")).await),
+        "last_administrator"
+    );
+    // Two administrators revoking each other at once leave at least one.
+    ok(
+        s.add_user(&f.admin, &email("admin3@g1.example"), "三人目", None, true)
+            .await,
+    );
+    let g3 = grant_of(ok(s.users(&f.admin).await), "admin3@g1.example");
+    let admin3 = ok(s.actor_for_email(&email("admin3@g1.example")).await);
+    let (a, b) = tokio::join!(
+        s.revoke_grant(&f.admin, g3.id, Some("x")),
+        s.revoke_grant(&admin3, g1.id, Some("x"))
+    );
+    ok(a);
+    ok(b);
+    let (a, b) = tokio::join!(
+        s.confirm_grant(&admin3, g3.id),
+        s.confirm_grant(&f.admin, g1.id)
+    );
+    assert!(
+        a.is_ok() != b.is_ok(),
+        "exactly one revocation may complete: {a:?} {b:?}"
+    );
+    let admins = ok(s.users(&f.system).await)
+        .into_iter()
+        .filter(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role == "administrator" && !g.revoked && !g.pending)
+        })
+        .count();
+    assert_eq!(admins, 1);
+}
+
+async fn bad_text_and_bad_logins_are_refused_cleanly(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let mut d = draft(ArtifactKind::RiskAssessment, None, vec![]);
+    d.body = "本文\0".into();
+    assert_eq!(
+        err_code(s.draft_artifact(&f.office, d).await),
+        "invalid_text"
+    );
+    // A password typed into the e-mail field does not enter the audit trail.
+    assert_eq!(
+        err_code(s.sign_in("my secret password", "x").await),
+        "sign_in_failed"
+    );
+    let dump = ok(t.tamper_dump_audit().await);
+    assert!(!dump.contains("my secret password"));
+    assert!(dump.contains("[invalid]"));
+}
+
+async fn api_tokens_expire_and_end(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let past = s.now() - Duration::hours(1);
+    assert_eq!(
+        err_code(s.create_api_token(&f.ciso, "old", Some(past)).await),
+        "expiry_in_past"
+    );
+    let soon = s.now() + Duration::days(1);
+    let (id, secret) = ok(s.create_api_token(&f.ciso, "集計", Some(soon)).await);
+    ok(s.actor_for_api_token(&secret).await);
+    let later = s.clone().with_now(s.now() + Duration::days(2));
+    assert_eq!(
+        err_code(later.actor_for_api_token(&secret).await),
+        "invalid_token"
+    );
+    let (id2, secret2) = ok(s.create_api_token(&f.ciso, "手作業", None).await);
+    assert_eq!(ok(s.api_tokens(&f.ciso).await).len(), 2);
+    // Someone else's token is not theirs to end; the owner ends it.
+    assert_eq!(
+        err_code(s.revoke_api_token(&f.lead_x, id2, Some("x")).await),
+        "not_found"
+    );
+    ok(s.revoke_api_token(&f.ciso, id2, Some("不要")).await);
+    assert_eq!(
+        err_code(s.actor_for_api_token(&secret2).await),
+        "invalid_token"
+    );
+    let _ = id;
 }

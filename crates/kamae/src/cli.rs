@@ -68,7 +68,7 @@ pub enum Command {
     /// Copy the running embedded store to FILE (readable by you only).
     Backup(FileArg),
     /// Restore a backup into an empty data directory.
-    Restore(FileArg),
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +81,15 @@ pub struct JsonArg {
 #[derive(Debug, Args)]
 pub struct FileArg {
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    pub file: PathBuf,
+    /// The head printed by `kamae verify` when the backup was made: the restore is refused
+    /// unless the backup's trail still reaches it unchanged.
+    #[arg(long)]
+    pub expect_head: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -324,10 +333,14 @@ pub enum ArtifactCommand {
     /// Change a draft or rejected version; a change to an approved one becomes a new draft.
     Edit {
         id: String,
+        /// A new title (the current one otherwise).
         #[arg(long)]
-        title: String,
+        title: Option<String>,
+        /// A Markdown file with the new text (the current text otherwise).
         #[arg(long)]
         body_file: Option<PathBuf>,
+        /// The approved versions it is made from, replacing the current ones (repeatable);
+        /// `--from none` for none. Without --from the inputs stay as they are.
         #[arg(long = "from")]
         inputs: Vec<String>,
     },

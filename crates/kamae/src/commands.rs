@@ -168,7 +168,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     "to restore into PostgreSQL, use pg_restore",
                 ));
             }
-            let store = Store::restore_into(&a.file, &cli.data_dir).await?;
+            let expect = a.expect_head.as_deref().map(ChainHead::parse).transpose()?;
+            let store = Store::restore_into(&a.file, &cli.data_dir, expect.as_ref()).await?;
             store.close().await;
             println!(
                 "{} を {} に復元しました / restored into {}",
@@ -885,14 +886,19 @@ async fn artifact(cli: &Cli, c: &ArtifactCommand) -> Result<ExitCode> {
             body_file,
             inputs,
         } => {
+            let current = store.artifact_version(&me, id.parse()?).await?;
+            let title = title.clone().unwrap_or_else(|| current.title.clone());
+            let body = match body_file {
+                Some(f) => read_body(Some(f))?,
+                None => current.body.clone(),
+            };
+            let inputs = match inputs.as_slice() {
+                [] => current.inputs.iter().map(|i| i.version).collect(),
+                [none] if none == "none" => Vec::new(),
+                ids => version_ids(ids)?,
+            };
             let v = store
-                .edit_artifact(
-                    &me,
-                    id.parse()?,
-                    title,
-                    &read_body(body_file.as_deref())?,
-                    &version_ids(inputs)?,
-                )
+                .edit_artifact(&me, current.reference.version, &title, &body, &inputs)
                 .await?;
             print_version(&v);
         }

@@ -685,8 +685,20 @@ fn backup_and_restore_from_the_command_line() {
     assert_eq!(mode, 0o600);
     fails(&kamae(&d, &["backup", &f]));
     fails(&kamae(&d, &["restore", &f]));
+    let head = head_of(&ok(kamae(&d, &["verify"])));
+    let wrong = format!("{}:{}", 9999, "ab".repeat(32));
+    fails(&kamae(
+        &dir.path().join("refused"),
+        &["restore", &f, "--expect-head", &wrong],
+    ));
+    let before = std::fs::read(&file).unwrap_or_default();
     let r = dir.path().join("restored");
-    ok(kamae(&r, &["restore", &f]));
+    ok(kamae(&r, &["restore", &f, "--expect-head", &head]));
+    assert_eq!(
+        std::fs::read(&file).unwrap_or_default(),
+        before,
+        "restore changed the backup"
+    );
     assert_eq!(
         head_of(&ok(kamae(&r, &["verify"]))),
         head_of(&ok(kamae(&d, &["verify"])))

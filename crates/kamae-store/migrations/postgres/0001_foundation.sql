@@ -129,6 +129,10 @@ CREATE TABLE grants (
     confirmed_at TIMESTAMPTZ,
     revoked_by TEXT,
     revoked_at TIMESTAMPTZ,
+    -- Revoking an administrator waits for a second administrator, like granting one.
+    revocation_requested_by TEXT,
+    revocation_requested_at TIMESTAMPTZ,
+    revocation_reason TEXT,
     FOREIGN KEY (group_id, user_id) REFERENCES users(group_id, id)
 );
 CREATE INDEX grants_user ON grants(user_id);
@@ -208,7 +212,8 @@ CREATE TABLE approvals (
     decided_by TEXT,
     decided_at TIMESTAMPTZ,
     decision_reason TEXT,
-    updated_at TIMESTAMPTZ NOT NULL
+    updated_at TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (group_id, company_id) REFERENCES companies(group_id, id)
 );
 CREATE INDEX approvals_state ON approvals(group_id, state);
 

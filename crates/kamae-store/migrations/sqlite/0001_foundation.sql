@@ -128,6 +128,10 @@ CREATE TABLE grants (
     confirmed_at TEXT,
     revoked_by TEXT,
     revoked_at TEXT,
+    -- Revoking an administrator waits for a second administrator, like granting one.
+    revocation_requested_by TEXT,
+    revocation_requested_at TEXT,
+    revocation_reason TEXT,
     FOREIGN KEY (group_id, user_id) REFERENCES users(group_id, id)
 );
 CREATE INDEX grants_user ON grants(user_id);
@@ -207,7 +211,8 @@ CREATE TABLE approvals (
     decided_by TEXT,
     decided_at TEXT,
     decision_reason TEXT,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    FOREIGN KEY (group_id, company_id) REFERENCES companies(group_id, id)
 );
 CREATE INDEX approvals_state ON approvals(group_id, state);
 
@@ -224,7 +229,7 @@ CREATE TABLE audit_log (
     reason TEXT,
     before TEXT,
     after TEXT,
-    security_event INTEGER NOT NULL,
+    security_event INTEGER NOT NULL CHECK (security_event IN (0, 1)),
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
