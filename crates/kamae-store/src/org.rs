@@ -544,6 +544,7 @@ impl Store {
                 w.apply(
                     Change::new(st.group, "archive", "security_staff", st.id)
                         .before(&st)
+                        .after(&serde_json::json!({ "archived_at": now }))
                         .reason(reason),
                     vec![stmt(
                         "UPDATE security_staff SET archived_at = $1 WHERE id = $2 AND archived_at IS NULL",
@@ -556,6 +557,7 @@ impl Store {
         w.apply(
             Change::new(actor.group(), "archive", kind, &id)
                 .before(&before)
+                .after(&serde_json::json!({ "archived_at": now }))
                 .reason(reason),
             vec![stmt(sql, args![now, id.clone(), t(actor.group())])],
         )
@@ -783,7 +785,12 @@ impl Store {
             )],
         )
         .await
-        .map_err(|e| e.duplicate_as("同じメールアドレスの人員", "a person with this e-mail address"))?;
+        .map_err(|e| {
+            e.duplicate_as(
+                "この会社に同じメールアドレスの人員",
+                "a person of this company with this e-mail address",
+            )
+        })?;
         w.commit().await?;
         Ok(person)
     }

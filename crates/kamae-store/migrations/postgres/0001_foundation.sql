@@ -72,7 +72,7 @@ CREATE TABLE people (
     FOREIGN KEY (group_id, company_id) REFERENCES companies(group_id, id),
     FOREIGN KEY (group_id, department_id) REFERENCES departments(group_id, id)
 );
-CREATE UNIQUE INDEX people_email ON people(group_id, email) WHERE archived_at IS NULL;
+CREATE UNIQUE INDEX people_email ON people(company_id, email) WHERE archived_at IS NULL;
 
 CREATE TABLE security_staff (
     id TEXT PRIMARY KEY,
