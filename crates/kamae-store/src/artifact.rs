@@ -81,6 +81,8 @@ pub struct ArtifactSummary {
     pub company_code: Option<String>,
     pub latest: VersionRef,
     pub latest_title: String,
+    /// Who wrote the latest version (their e-mail address).
+    pub latest_created_by: String,
     pub latest_state: ApprovalState,
     /// The highest-numbered approved version, if any.
     pub current: Option<VersionRef>,
@@ -209,15 +211,15 @@ impl Store {
     /// Every artifact series the actor may see, with its latest and current versions.
     pub async fn artifacts(&self, actor: &Actor) -> Result<Vec<ArtifactSummary>> {
         let rows = self.version_rows(actor).await?;
-        let titles: HashMap<String, String> = self
+        let titles: HashMap<String, (String, String)> = self
             .db
             .fetch_all(
-                "SELECT id, title FROM artifact_versions WHERE group_id = $1",
+                "SELECT id, title, created_by FROM artifact_versions WHERE group_id = $1",
                 args![t(actor.group())],
             )
             .await?
             .iter()
-            .map(|r| Ok((r.text("id")?, r.text("title")?)))
+            .map(|r| Ok((r.text("id")?, (r.text("title")?, r.text("created_by")?))))
             .collect::<Result<_>>()?;
         let mut by_series: Vec<(ArtifactSeriesId, Vec<&VersionRow>)> = Vec::new();
         for v in rows.iter().filter(|v| Self::readable(actor, v)) {
@@ -240,7 +242,11 @@ impl Store {
                     company_code: latest.reference.company_code.clone(),
                     latest_title: titles
                         .get(&latest.reference.version.to_string())
-                        .cloned()
+                        .map(|t| t.0.clone())
+                        .unwrap_or_default(),
+                    latest_created_by: titles
+                        .get(&latest.reference.version.to_string())
+                        .map(|t| t.1.clone())
                         .unwrap_or_default(),
                     latest: latest.reference.clone(),
                     latest_state: latest.state,

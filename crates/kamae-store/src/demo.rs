@@ -737,3 +737,46 @@ impl Store {
         ))
     }
 }
+
+impl Store {
+    /// The sign-ins of the demo groups already in the store, to print again at each start.
+    pub async fn demo_sign_ins(&self) -> Result<Vec<DemoSignIn>> {
+        let mut out = Vec::new();
+        for g in self.all_groups().await?.into_iter().filter(|g| g.is_demo) {
+            let system = Actor::System { group: g.id };
+            for u in self.users(&system).await? {
+                let Some(grant) = u.grants.iter().find(|x| !x.revoked && !x.pending) else {
+                    continue;
+                };
+                let company_name = match grant.scope.split_once(':') {
+                    Some(("company", _)) => Some(grant.scope_name.clone()),
+                    _ => None,
+                };
+                out.push(DemoSignIn {
+                    group_code: g.code.to_string(),
+                    group_name: g.name.clone(),
+                    email: u.email.clone(),
+                    name: u.name.clone(),
+                    role: grant.role.clone(),
+                    scope: grant.scope.clone(),
+                    scope_name: grant.scope_name.clone(),
+                    company_name,
+                    password: DEMO_PASSWORD.into(),
+                });
+            }
+        }
+        let order = |r: &str| match r {
+            "administrator" => 0,
+            "executive" => 1,
+            "ciso" => 2,
+            "ciso_office" => 3,
+            "security_lead" => 4,
+            "practitioner" => 5,
+            "department_manager" => 6,
+            "auditor" => 7,
+            _ => 8,
+        };
+        out.sort_by(|a, b| (&a.group_code, order(&a.role)).cmp(&(&b.group_code, order(&b.role))));
+        Ok(out)
+    }
+}

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod org;
+pub mod signin;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
@@ -271,6 +272,19 @@ impl Store {
             .fetch_one("SELECT COUNT(*) AS n FROM groups", vec![])
             .await?;
         Ok(row.int("n")? == 0)
+    }
+
+    /// Whether the store holds a demo group (the sign-in page then says where the demo
+    /// sign-ins are).
+    pub async fn has_demo_group(&self) -> Result<bool> {
+        let row = self
+            .db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM groups WHERE is_demo = TRUE",
+                vec![],
+            )
+            .await?;
+        Ok(row.int("n")? > 0)
     }
 
     pub(crate) async fn calendar_of(&self, group: GroupId) -> Result<GroupCalendar> {

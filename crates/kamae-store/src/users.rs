@@ -189,7 +189,7 @@ fn hash_password(password: &str) -> Result<String> {
         })
 }
 
-fn password_matches(stored: &str, password: &str) -> bool {
+pub(crate) fn password_matches(stored: &str, password: &str) -> bool {
     PasswordHash::new(stored)
         .map(|h| {
             Argon2::default()
@@ -227,7 +227,7 @@ fn last_administrator() -> StoreError {
     .into()
 }
 
-fn sign_in_failed() -> StoreError {
+pub(crate) fn sign_in_failed() -> StoreError {
     Problem::new(
         "sign_in_failed",
         "メールアドレスまたはパスワードが正しくありません",
@@ -238,7 +238,7 @@ fn sign_in_failed() -> StoreError {
 
 /// A password hash to verify against when the account does not exist, so that a failed
 /// sign-in takes as long whether or not the e-mail address is known.
-fn dummy_hash() -> &'static str {
+pub(crate) fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| {
         Argon2::default()
@@ -967,7 +967,7 @@ impl Store {
     }
 
     /// The principal of a row holding a user's `id`, `group_id` and `email`.
-    async fn principal_of(&self, row: &Row) -> Result<Actor> {
+    pub(crate) async fn principal_of(&self, row: &Row) -> Result<Actor> {
         self.principal(
             row.parse("id")?,
             row.parse("group_id")?,
@@ -1030,71 +1030,12 @@ impl Store {
         }))
     }
 
-    /// Checks a password and opens a session. Success and failure both go to the security
-    /// event log; the error does not say whether the account exists.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(Actor, String)> {
-        let parsed = Email::parse(email);
-        let row = match &parsed {
-            Ok(e) => self
-                .db
-                .fetch_optional(
-                    "SELECT id, group_id, password_hash, disabled_at FROM users WHERE email = $1",
-                    args![t(e)],
-                )
-                .await?,
-            Err(_) => None,
-        };
-        let stored = match &row {
-            Some(r) => r.opt_text("password_hash")?,
-            None => None,
-        };
-        let matches = password_matches(stored.as_deref().unwrap_or(dummy_hash()), password)
-            && stored.is_some();
-        let usable = match &row {
-            Some(r) => r.opt_instant("disabled_at")?.is_none(),
-            None => false,
-        };
-        let group: Option<GroupId> = row.as_ref().map(|r| r.parse("group_id")).transpose()?;
-        // Only an address that parses as one is kept: people sometimes type their password
-        // into the e-mail field, and the audit trail is forever.
-        let record_id = match &parsed {
-            Ok(e) => e.to_string(),
-            Err(_) => "[invalid]".to_owned(),
-        };
-        if !(matches && usable) {
-            let mut w = Write::begin(
-                self,
-                Who {
-                    actor: "anonymous".into(),
-                    label: record_id.clone(),
-                },
-            )
-            .await?;
-            w.record(Change {
-                group,
-                action: "sign_in_failed",
-                kind: "user",
-                id: record_id,
-                before: None,
-                after: None,
-                reason: None,
-                security_event: true,
-            })
-            .await?;
-            w.commit().await?;
-            return Err(sign_in_failed());
-        }
-        let (Some(row), Ok(email)) = (row, parsed) else {
-            return Err(sign_in_failed());
-        };
-        let actor = self
-            .principal(row.parse("id")?, row.parse("group_id")?, email.as_str())
-            .await?;
-        let secret = self.open_session(&actor, "sign_in").await?;
-        Ok((actor, secret))
-    }
-
-    async fn open_session(&self, actor: &Actor, action: &'static str) -> Result<String> {
+    pub(crate) async fn open_session(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        client: Option<&str>,
+    ) -> Result<String> {
         let Some(user) = actor.user() else {
             return Err(StoreError::not_found(USER.0, USER.1));
         };
@@ -1104,7 +1045,9 @@ impl Store {
         let expires = now + SESSION_ABSOLUTE;
         w.apply(
             Change::new(actor.group(), action, "session", "[secret]")
-                .after(&serde_json::json!({"user": user, "session_hash": hash, "expires_at": expires}))
+                .after(&serde_json::json!({
+                    "user": user, "session_hash": hash, "expires_at": expires, "address": client
+                }))
                 .security(),
             vec![stmt(
                 "INSERT INTO sessions (id_hash, group_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -1278,4 +1221,89 @@ pub struct ApiTokenView {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// A session as the web sees it: who, in which language, under which name.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub actor: Actor,
+    pub name: String,
+    pub locale: String,
+}
+
+impl Store {
+    /// The user behind an open, unexpired session, with their name and language.
+    pub async fn session_user(&self, secret: &str) -> Result<SessionUser> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT u.id, u.group_id, u.email, u.name, u.locale FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL",
+                args![secret_hash(secret), self.now()],
+            )
+            .await?
+            .ok_or_else(|| {
+                Problem::new(
+                    "session_ended",
+                    "セッションが終了しています。もう一度サインインしてください",
+                    "your session has ended; please sign in again",
+                )
+            })?;
+        Ok(SessionUser {
+            actor: self.principal_of(&row).await?,
+            name: row.text("name")?,
+            locale: row.text("locale")?,
+        })
+    }
+
+    /// Ends a session (sign-out).
+    pub async fn end_session(&self, secret: &str) -> Result<()> {
+        let user = self.session_user(secret).await?;
+        let mut w = Write::begin(self, Who::of(&user.actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(user.actor.group(), "sign_out", "session", "[secret]")
+                .before(&serde_json::json!({"user": user.actor.user(), "ended_at": null}))
+                .after(&serde_json::json!({"user": user.actor.user(), "ended_at": now}))
+                .security(),
+            vec![stmt(
+                "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+                args![now, secret_hash(secret)],
+            )],
+        )
+        .await?;
+        w.commit().await
+    }
+
+    /// The language the user reads kamae in (`ja` or `en`).
+    pub async fn set_user_locale(&self, actor: &Actor, locale: &str) -> Result<()> {
+        let Some(user) = actor.user() else {
+            return Err(StoreError::not_found(USER.0, USER.1));
+        };
+        if !matches!(locale, "ja" | "en") {
+            return Err(Problem::new(
+                "invalid_choice",
+                format!("言語 {locale:?} は選べません（ja, en）"),
+                format!("language {locale:?} is not offered (ja, en)"),
+            )
+            .into());
+        }
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let before = w
+            .fetch_optional("SELECT locale FROM users WHERE id = $1", args![t(user)])
+            .await?
+            .map(|r| r.text("locale"))
+            .transpose()?;
+        w.apply(
+            Change::new(actor.group(), "update", "user", user)
+                .before(&serde_json::json!({ "locale": before }))
+                .after(&serde_json::json!({ "locale": locale })),
+            vec![stmt(
+                "UPDATE users SET locale = $1 WHERE id = $2 AND group_id = $3",
+                args![locale, t(user), t(actor.group())],
+            )],
+        )
+        .await?;
+        w.commit().await
+    }
 }

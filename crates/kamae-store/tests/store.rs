@@ -356,7 +356,7 @@ async fn secrets_never_enter_the_audit_trail(t: &TestStore) {
         None,
     )
     .await);
-    let (actor, session) = ok(s.sign_in("pw@g1.example", PASSWORD).await);
+    let (actor, session) = ok(s.sign_in("pw@g1.example", PASSWORD, None).await);
     let (_, token) = ok(s.create_api_token(&actor, "script", None).await);
     let dump = ok(t.tamper_dump_audit().await);
     assert!(dump.contains("[secret]"));
@@ -1088,7 +1088,7 @@ async fn disabling_a_user_ends_sessions_and_tokens(t: &TestStore) {
         s.set_password(&f.admin, &email("lead-x@g1.example"), PASSWORD)
             .await,
     );
-    let (actor, session) = ok(s.sign_in("lead-x@g1.example", PASSWORD).await);
+    let (actor, session) = ok(s.sign_in("lead-x@g1.example", PASSWORD, None).await);
     let (_, token) = ok(s.create_api_token(&actor, "集計スクリプト", None).await);
     ok(s.actor_for_session(&session).await);
     ok(s.actor_for_api_token(&token).await);
@@ -1109,7 +1109,7 @@ async fn disabling_a_user_ends_sessions_and_tokens(t: &TestStore) {
         "user_disabled"
     );
     assert_eq!(
-        err_code(s.sign_in("lead-x@g1.example", PASSWORD).await),
+        err_code(s.sign_in("lead-x@g1.example", PASSWORD, None).await),
         "sign_in_failed"
     );
 }
@@ -1122,14 +1122,20 @@ async fn sign_in_and_the_security_event_log(t: &TestStore) {
             .await,
     );
     assert_eq!(
-        err_code(s.sign_in("auditor@g1.example", "wrong password!!").await),
+        err_code(
+            s.sign_in("auditor@g1.example", "wrong password!!", None)
+                .await
+        ),
         "sign_in_failed"
     );
     assert_eq!(
-        err_code(s.sign_in("ghost@g1.example", "wrong password!!").await),
+        err_code(
+            s.sign_in("ghost@g1.example", "wrong password!!", None)
+                .await
+        ),
         "sign_in_failed"
     );
-    let (actor, _) = ok(s.sign_in("AUDITOR@g1.example", PASSWORD).await);
+    let (actor, _) = ok(s.sign_in("AUDITOR@g1.example", PASSWORD, None).await);
     assert_eq!(actor.user(), f.auditor.user());
     let events = ok(s.security_events(&f.ciso, 100).await);
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
@@ -1456,7 +1462,7 @@ async fn bad_text_and_bad_logins_are_refused_cleanly(t: &TestStore) {
     );
     // A password typed into the e-mail field does not enter the audit trail.
     assert_eq!(
-        err_code(s.sign_in("my secret password", "x").await),
+        err_code(s.sign_in("my secret password", "x", None).await),
         "sign_in_failed"
     );
     let dump = ok(t.tamper_dump_audit().await);

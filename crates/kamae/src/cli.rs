@@ -40,6 +40,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start the web workbench.
+    Serve(ServeArgs),
     /// Create the store, your group and its first administrator.
     Init(InitArgs),
     /// Bring the store's tables up to date (also done at every start).
@@ -81,6 +83,26 @@ pub struct JsonArg {
 #[derive(Debug, Args)]
 pub struct FileArg {
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "KAMAE_LISTEN")]
+    pub listen: String,
+    /// Load the demo first if the store is empty (otherwise start with the data as it is),
+    /// and print the demo sign-ins.
+    #[arg(long)]
+    pub demo: bool,
+    /// kamae is reached over TLS (directly or through a proxy): cookies are marked Secure.
+    #[arg(long)]
+    pub behind_tls: bool,
+    /// A proxy whose X-Forwarded-For (and X-Forwarded-Proto) is believed (repeatable).
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// An address besides loopback that may read /metrics (repeatable).
+    #[arg(long = "metrics-allow", value_name = "IP")]
+    pub metrics_allow: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]

@@ -132,6 +132,7 @@ fn version_ids(ids: &[String]) -> Result<Vec<ArtifactVersionId>> {
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
+        Command::Serve(a) => serve(&cli, a).await,
         Command::Init(a) => init(&cli, a).await,
         Command::Migrate => {
             let store = open(&cli, true).await?;
@@ -414,8 +415,13 @@ async fn demo(cli: &Cli, json: bool) -> Result<ExitCode> {
         "デモを読み込みました / the demo is loaded ({})",
         database_url(cli)
     );
+    print_sign_ins(&sign_ins);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_sign_ins(sign_ins: &[kamae_store::demo::DemoSignIn]) {
     let mut groups: Vec<(&str, &str)> = Vec::new();
-    for s in &sign_ins {
+    for s in sign_ins {
         if !groups.iter().any(|(c, _)| *c == s.group_code) {
             groups.push((&s.group_code, &s.group_name));
         }
@@ -443,6 +449,66 @@ async fn demo(cli: &Cli, json: bool) -> Result<ExitCode> {
             first.password
         );
     }
+}
+
+async fn serve(cli: &Cli, a: &ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KAMAE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let store = if a.demo {
+        let store = open(cli, true).await?;
+        if store.is_empty().await? {
+            store.close().await;
+            if cli.database_url.is_some() {
+                let store = open(cli, true).await?;
+                store.load_demo().await?;
+                store
+            } else {
+                Store::load_demo_in(&cli.data_dir).await?.0
+            }
+        } else {
+            store
+        }
+    } else {
+        open(cli, false).await?
+    };
+    let listener = tokio::net::TcpListener::bind(&a.listen)
+        .await
+        .map_err(|e| {
+            problem(
+                "listen_failed",
+                format!("{} で待ち受けできません: {e}", a.listen),
+                format!("cannot listen on {}: {e}", a.listen),
+            )
+        })?;
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| a.listen.clone());
+    let config = kamae_web::WebConfig {
+        behind_tls: a.behind_tls,
+        trusted_proxies: a.trusted_proxies.clone(),
+        metrics_allow: a.metrics_allow.clone(),
+    };
+    let state = kamae_web::AppState::new(store.clone(), config)
+        .map_err(|e| problem("catalog", e.clone(), e))?;
+    if a.demo {
+        print_sign_ins(&store.demo_sign_ins().await?);
+    }
+    println!("\nkamae: http://{address}/ を開いてください / open http://{address}/");
+    kamae_web::serve(listener, state).await.map_err(|e| {
+        problem(
+            "serve_failed",
+            format!("サーバーが停止しました: {e}"),
+            format!("the server stopped: {e}"),
+        )
+    })?;
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 

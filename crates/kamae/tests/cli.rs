@@ -728,3 +728,56 @@ fn the_same_commands_on_postgresql() {
     assert!(r.stderr.contains("pg_dump"));
     rt.block_on(t.finish());
 }
+
+#[test]
+fn serve_with_the_demo_prints_where_and_who() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempdir();
+    let d = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kamae"))
+        .arg("--data-dir")
+        .arg(&d)
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env_remove("KAMAE_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut printed = String::new();
+    let mut address = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap_or_default();
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(rest) = line.split("open ").nth(1) {
+            address = Some(rest.trim().to_owned());
+            break;
+        }
+    }
+    let address = address.unwrap_or_else(|| panic!("no address printed:\n{printed}"));
+    assert!(
+        printed.contains("ciso@a-group.example") && printed.contains("kamae-demo-2026"),
+        "{printed}"
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = rt.block_on(async {
+        reqwest::get(format!("{address}healthz"))
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status.ok(), Some(200));
+    // A second start keeps the data and prints the sign-ins again.
+    let out = Command::new(env!("CARGO_BIN_EXE_kamae"))
+        .arg("--data-dir")
+        .arg(&d)
+        .args(["check", "org"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Z社"));
+}

@@ -1,0 +1,73 @@
+//! The home page: what awaits this person.
+
+use askama::Template;
+use axum::response::Response;
+use kamae_core::access::{Action, Decision, RecordKind, Resource, Scope, authorize};
+use kamae_store::artifact::{ArtifactSummary, StaleView};
+use kamae_store::users::GrantView;
+
+use super::{Chrome, render};
+use crate::ctx::{PageError, SignedIn};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    chrome: Chrome<'a>,
+    inbox: Vec<ArtifactSummary>,
+    my_open: Vec<ArtifactSummary>,
+    stale: Vec<StaleView>,
+    /// Grants of executive, ciso and administration: for the CISO and auditors only.
+    sensitive: Option<Vec<GrantView>>,
+}
+
+pub async fn home(s: SignedIn) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let store = &ctx.state.store;
+    let inbox = store
+        .approvals_inbox(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let all = store.artifacts(&actor).await.map_err(|e| ctx.fail(e))?;
+    let email = ctx.actor.as_ref().and_then(|a| match a {
+        kamae_core::access::Actor::User(p) => Some(p.email.clone()),
+        _ => None,
+    });
+    let my_open = all
+        .into_iter()
+        .filter(|a| {
+            matches!(a.latest_state.as_str(), "draft" | "rejected")
+                && email.as_deref() == Some(a.latest_created_by.as_str())
+        })
+        .collect();
+    let stale = store
+        .stale_artifacts(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let may_see_security = authorize(
+        &actor,
+        Action::Read,
+        &Resource {
+            group: actor.group(),
+            kind: RecordKind::SecurityEvents,
+            scope: Scope::Group,
+        },
+    ) == Decision::Allow;
+    let sensitive = if may_see_security {
+        Some(
+            store
+                .sensitive_grants(&actor)
+                .await
+                .map_err(|e| ctx.fail(e))?,
+        )
+    } else {
+        None
+    };
+    let page = HomePage {
+        chrome: Chrome::new(&ctx, "home"),
+        inbox,
+        my_open,
+        stale,
+        sensitive,
+    };
+    Ok(render(&page))
+}

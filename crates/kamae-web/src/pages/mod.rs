@@ -1,0 +1,95 @@
+//! Server-rendered pages. Every label comes from the message catalog (`t.get(…)`); pages
+//! work without JavaScript.
+
+mod auth;
+mod home;
+mod roles;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use kamae_core::access::Actor;
+use kamae_core::artifact::RoleArea;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::i18n::T;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/signin", get(auth::signin_page).post(auth::signin))
+        .route("/signout", post(auth::signout))
+        .route("/lang", post(auth::set_lang))
+        .route("/roles/{letter}", get(roles::role_page))
+}
+
+/// What every page shows around its content: the language, the user, the navigation.
+pub struct Chrome<'a> {
+    pub t: T<'a>,
+    pub csrf: String,
+    pub user_name: Option<String>,
+    pub user_email: Option<String>,
+    /// The navigation entry to highlight.
+    pub active: &'static str,
+    pub roles: Vec<NavRole>,
+    pub path: String,
+}
+
+pub struct NavRole {
+    pub letter: char,
+    pub label: String,
+    pub href: String,
+}
+
+impl<'a> Chrome<'a> {
+    pub fn new(ctx: &'a Ctx, active: &'static str) -> Chrome<'a> {
+        let t = ctx.t();
+        let email = match &ctx.actor {
+            Some(Actor::User(p)) => Some(p.email.clone()),
+            _ => None,
+        };
+        Chrome {
+            t,
+            csrf: ctx.csrf.clone(),
+            user_name: ctx.name.clone(),
+            user_email: email,
+            active,
+            roles: RoleArea::ALL
+                .iter()
+                .map(|r| NavRole {
+                    letter: r.letter(),
+                    label: t.pick(r.label_ja(), r.label_en()).to_owned(),
+                    href: format!("/roles/{}", r.letter().to_ascii_lowercase()),
+                })
+                .collect(),
+            path: ctx.path.clone(),
+        }
+    }
+
+    pub fn is(&self, entry: &str) -> bool {
+        self.active == entry
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub chrome: Chrome<'a>,
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Renders a page; a template that fails to render is a bug, answered with a bare 500.
+pub fn render(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(body) => Html(body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "500").into_response()
+        }
+    }
+}

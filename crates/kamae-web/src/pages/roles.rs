@@ -1,0 +1,69 @@
+//! One page per role A–G: what the role is, its artifacts, and — until the role's own
+//! issue lands — a plain statement that its workspace is not built yet.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+use kamae_core::artifact::{ArtifactKind, RoleArea};
+use kamae_store::artifact::ArtifactSummary;
+
+use super::{Chrome, render};
+use crate::ctx::{PageError, SignedIn};
+use crate::error::Failure;
+
+#[derive(Template)]
+#[template(path = "role.html")]
+struct RolePage<'a> {
+    chrome: Chrome<'a>,
+    letter: char,
+    title: String,
+    purpose: &'a str,
+    kinds: Vec<(String, String)>,
+    artifacts: Vec<ArtifactSummary>,
+}
+
+pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let role = RoleArea::ALL
+        .into_iter()
+        .find(|r| r.letter().to_ascii_lowercase().to_string() == letter.to_ascii_lowercase())
+        .ok_or_else(|| ctx.fail(Failure::not_found()))?;
+    let t = ctx.t();
+    let artifacts: Vec<ArtifactSummary> = ctx
+        .state
+        .store
+        .artifacts(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .filter(|a| a.kind.role() == role)
+        .collect();
+    let kinds = ArtifactKind::ALL
+        .iter()
+        .filter(|k| k.role() == role)
+        .map(|k| {
+            (
+                k.as_str().to_owned(),
+                t.pick(k.label_ja(), k.label_en()).to_owned(),
+            )
+        })
+        .collect();
+    let purpose_key = match role {
+        RoleArea::A => "role.purpose.a",
+        RoleArea::B => "role.purpose.b",
+        RoleArea::C => "role.purpose.c",
+        RoleArea::D => "role.purpose.d",
+        RoleArea::E => "role.purpose.e",
+        RoleArea::F => "role.purpose.f",
+        RoleArea::G => "role.purpose.g",
+    };
+    let page = RolePage {
+        chrome: Chrome::new(&ctx, "roles"),
+        letter: role.letter(),
+        title: t.pick(role.label_ja(), role.label_en()).to_owned(),
+        purpose: t.get(purpose_key),
+        kinds,
+        artifacts,
+    };
+    Ok(render(&page))
+}
