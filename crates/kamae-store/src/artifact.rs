@@ -88,6 +88,14 @@ pub struct ArtifactSummary {
     pub current: Option<VersionRef>,
 }
 
+/// One version in the list of its series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionSummary {
+    pub reference: VersionRef,
+    pub title: String,
+    pub state: ApprovalState,
+}
+
 /// One stale artifact and why, in words: the change, and the chain it travelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaleView {
@@ -206,6 +214,42 @@ impl Store {
             RecordKind::Artifact(v.reference.kind),
             scope_of(v.company),
         )
+    }
+
+    /// The versions of a series, newest first.
+    pub async fn series_versions(
+        &self,
+        actor: &Actor,
+        series: ArtifactSeriesId,
+    ) -> Result<Vec<VersionSummary>> {
+        let rows = self.version_rows(actor).await?;
+        let titles: HashMap<String, String> = self
+            .db
+            .fetch_all(
+                "SELECT id, title FROM artifact_versions WHERE group_id = $1 AND series_id = $2",
+                args![t(actor.group()), t(series)],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("id")?, r.text("title")?)))
+            .collect::<Result<_>>()?;
+        let mut out: Vec<VersionSummary> = rows
+            .into_iter()
+            .filter(|v| v.reference.series == series && Self::readable(actor, v))
+            .map(|v| VersionSummary {
+                title: titles
+                    .get(&v.reference.version.to_string())
+                    .cloned()
+                    .unwrap_or_default(),
+                reference: v.reference,
+                state: v.state,
+            })
+            .collect();
+        if out.is_empty() {
+            return Err(StoreError::not_found(ARTIFACT.0, ARTIFACT.1));
+        }
+        out.sort_by(|a, b| b.reference.number.cmp(&a.reference.number));
+        Ok(out)
     }
 
     /// Every artifact series the actor may see, with its latest and current versions.

@@ -1307,3 +1307,22 @@ impl Store {
         w.commit().await
     }
 }
+
+impl Store {
+    /// The names of the group's users by id, to say who submitted or decided something the
+    /// actor can see. Nothing else about them.
+    pub async fn user_labels(
+        &self,
+        actor: &Actor,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        self.db
+            .fetch_all(
+                "SELECT id, name FROM users WHERE group_id = $1",
+                args![t(actor.group())],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("id")?, r.text("name")?)))
+            .collect()
+    }
+}

@@ -137,7 +137,9 @@ impl Ctx {
             code: f.code,
             message: f.message(self.lang).to_owned(),
         };
-        PageError(Box::new((f.status, crate::pages::render(&page)).into_response()))
+        PageError(Box::new(
+            (f.status, crate::pages::render(&page)).into_response(),
+        ))
     }
 }
 

@@ -5,6 +5,7 @@ mod ctx;
 mod error;
 pub mod i18n;
 mod pages;
+mod render;
 mod security;
 mod statics;
 

@@ -1,8 +1,11 @@
 //! Server-rendered pages. Every label comes from the message catalog (`t.get(…)`); pages
 //! work without JavaScript.
 
+mod artifacts;
 mod auth;
+mod history;
 mod home;
+mod map;
 mod roles;
 
 use askama::Template;
@@ -24,6 +27,18 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", post(auth::signout))
         .route("/lang", post(auth::set_lang))
         .route("/roles/{letter}", get(roles::role_page))
+        .route("/approvals", get(artifacts::inbox))
+        .route("/artifacts", get(artifacts::list).post(artifacts::create))
+        .route("/artifacts/new", get(artifacts::new_form))
+        .route("/artifacts/map", get(map::map))
+        .route("/artifacts/{id}", get(artifacts::view))
+        .route(
+            "/artifacts/{id}/edit",
+            get(artifacts::edit_form).post(artifacts::edit),
+        )
+        .route("/artifacts/{id}/diff", get(artifacts::diff))
+        .route("/artifacts/{id}/{step}", post(artifacts::step))
+        .route("/history/{kind}/{id}", get(history::history))
 }
 
 /// What every page shows around its content: the language, the user, the navigation.

@@ -1,0 +1,127 @@
+//! Turning records into what people read: Markdown as HTML, differences between versions,
+//! instants in the group's time zone, before/after images as field changes.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use pulldown_cmark::{Event, Options, Parser, html};
+use similar::{ChangeTag, TextDiff};
+
+/// Markdown as HTML. Raw HTML in the text is shown as text, never passed through: a
+/// document is data, not markup that could carry a script.
+pub fn markdown(text: &str) -> String {
+    let parser =
+        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| {
+            match e {
+                Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+                other => other,
+            }
+        });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    /// `add`, `del` or `same`.
+    pub tag: &'static str,
+    pub text: String,
+}
+
+/// A line-by-line comparison of two texts.
+pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
+    let diff = TextDiff::from_lines(old, new);
+    diff.iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Insert => "add",
+                ChangeTag::Delete => "del",
+                ChangeTag::Equal => "same",
+            },
+            text: c.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect()
+}
+
+/// An instant as the group reads it: `2026-11-29 01:20`.
+pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The audit trail's text instant, in the group's time zone.
+pub fn local_text(at: &str, tz: Tz) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| local(t.with_timezone(&Utc), tz))
+        .unwrap_or_else(|_| at.to_owned())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The fields that differ between a before and an after image (every field when one side
+/// is missing), in the order of the after image.
+pub fn field_changes(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let b = before.and_then(|v| v.as_object()).unwrap_or(&empty);
+    let a = after.and_then(|v| v.as_object()).unwrap_or(&empty);
+    let mut keys: Vec<&String> = a.keys().collect();
+    for k in b.keys() {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: b.get(k).map(show),
+            after: a.get(k).map(show),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_never_passes_html_through() {
+        let out = markdown("# 目的\n\n<script>alert(1)</script>\n\n**重要** <b>x</b>");
+        assert!(out.contains("<h1>目的</h1>"));
+        assert!(out.contains("<strong>重要</strong>"));
+        assert!(!out.contains("<script>"), "{out}");
+        assert!(out.contains("&lt;script&gt;"), "{out}");
+        assert!(!out.contains("<b>"), "{out}");
+    }
+
+    #[test]
+    fn diffs_and_changes() {
+        let d = line_diff("a\nb\nc\n", "a\nB\nc\n");
+        let tags: Vec<_> = d.iter().map(|l| (l.tag, l.text.as_str())).collect();
+        assert_eq!(
+            tags,
+            vec![("same", "a"), ("del", "b"), ("add", "B"), ("same", "c")]
+        );
+        let before = serde_json::json!({"name": "X社", "in_reporting_scope": true});
+        let after = serde_json::json!({"name": "X社", "in_reporting_scope": false});
+        let c = field_changes(Some(&before), Some(&after));
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].field, "in_reporting_scope");
+        assert_eq!(c[0].after.as_deref(), Some("false"));
+    }
+}
