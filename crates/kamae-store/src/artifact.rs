@@ -248,7 +248,7 @@ impl Store {
         if out.is_empty() {
             return Err(StoreError::not_found(ARTIFACT.0, ARTIFACT.1));
         }
-        out.sort_by(|a, b| b.reference.number.cmp(&a.reference.number));
+        out.sort_by_key(|v| std::cmp::Reverse(v.reference.number));
         Ok(out)
     }
 
