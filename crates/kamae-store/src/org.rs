@@ -201,8 +201,8 @@ impl Store {
         w.apply(
             Change::new(group.id, "create", "group", group.id).after(&group),
             vec![stmt(
-                "INSERT INTO groups (id, code, name, time_zone, fiscal_year_start_month, is_demo, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO groups (id, code, name, time_zone, fiscal_year_start_month, is_demo, created_at, \
+                 mfa_required_roles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 args![
                     t(group.id),
                     t(&group.code),
@@ -210,7 +210,10 @@ impl Store {
                     group.calendar.time_zone.name(),
                     i64::from(group.calendar.fiscal_year_start_month),
                     group.is_demo,
-                    now
+                    now,
+                    // Demo groups leave the second factor optional, so that the printed
+                    // passwords work; the settings page says so.
+                    if group.is_demo { "" } else { crate::mfa::DEFAULT_REQUIRED }
                 ],
             )],
         )

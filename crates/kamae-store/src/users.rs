@@ -28,6 +28,13 @@ const GRANT: (&str, &str) = ("権限付与", "grant");
 /// How long a session lives at most, whatever the activity.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
 
+/// How long a session lives without activity.
+pub const SESSION_IDLE: Duration = Duration::minutes(30);
+
+/// Activity is written down at most this often, so that idle expiry costs one audited write
+/// every few minutes per user, not one per request.
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// What a grant gives: a business role, or the administration capability.
@@ -214,7 +221,7 @@ fn new_secret() -> Result<(String, String)> {
     Ok((secret, hash))
 }
 
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -1043,15 +1050,28 @@ impl Store {
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let now = w.now();
         let expires = now + SESSION_ABSOLUTE;
+        // With a second factor on, the password opens the session half-way only.
+        let mfa_pending = w
+            .fetch_optional(
+                "SELECT totp_enabled_at FROM users WHERE id = $1",
+                args![t(user)],
+            )
+            .await?
+            .map(|r| r.opt_instant("totp_enabled_at"))
+            .transpose()?
+            .flatten()
+            .is_some();
         w.apply(
             Change::new(actor.group(), action, "session", "[secret]")
                 .after(&serde_json::json!({
-                    "user": user, "session_hash": hash, "expires_at": expires, "address": client
+                    "user": user, "session_hash": hash, "expires_at": expires, "address": client,
+                    "second_factor_pending": mfa_pending
                 }))
                 .security(),
             vec![stmt(
-                "INSERT INTO sessions (id_hash, group_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-                args![hash.clone(), t(actor.group()), t(user), now, expires],
+                "INSERT INTO sessions (id_hash, group_id, user_id, created_at, expires_at, last_seen_at, mfa_pending) \
+                 VALUES ($1, $2, $3, $4, $5, $4, $6)",
+                args![hash.clone(), t(actor.group()), t(user), now, expires, mfa_pending],
             )],
         )
         .await?;
@@ -1065,7 +1085,8 @@ impl Store {
             .db
             .fetch_optional(
                 "SELECT u.id, u.group_id, u.email FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL",
+                 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL \
+                 AND s.mfa_pending = FALSE",
                 args![secret_hash(secret), self.now()],
             )
             .await?
@@ -1229,30 +1250,71 @@ pub struct SessionUser {
     pub actor: Actor,
     pub name: String,
     pub locale: String,
+    /// The password was right; the second factor is still to come.
+    pub second_factor_pending: bool,
+    /// The group's policy asks this user for a second factor they have not set up.
+    pub second_factor_missing: bool,
 }
 
 impl Store {
-    /// The user behind an open, unexpired session, with their name and language.
+    /// The user behind an open session that has neither expired nor been idle too long,
+    /// with their name and language. Activity is noted every few minutes.
     pub async fn session_user(&self, secret: &str) -> Result<SessionUser> {
+        let now = self.now();
+        let hash = secret_hash(secret);
         let row = self
             .db
             .fetch_optional(
-                "SELECT u.id, u.group_id, u.email, u.name, u.locale FROM sessions s JOIN users u ON u.id = s.user_id \
+                "SELECT u.id, u.group_id, u.email, u.name, u.locale, u.totp_enabled_at, g.mfa_required_roles, \
+                 s.mfa_pending, s.last_seen_at, s.created_at \
+                 FROM sessions s JOIN users u ON u.id = s.user_id JOIN groups g ON g.id = u.group_id \
                  WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL",
-                args![secret_hash(secret), self.now()],
+                args![hash.clone(), now],
             )
-            .await?
-            .ok_or_else(|| {
-                Problem::new(
-                    "session_ended",
-                    "セッションが終了しています。もう一度サインインしてください",
-                    "your session has ended; please sign in again",
-                )
-            })?;
+            .await?;
+        let ended = || {
+            StoreError::from(Problem::new(
+                "session_ended",
+                "セッションが終了しています。もう一度サインインしてください",
+                "your session has ended; please sign in again",
+            ))
+        };
+        let row = row.ok_or_else(ended)?;
+        let last = row
+            .opt_instant("last_seen_at")?
+            .unwrap_or(row.instant("created_at")?);
+        if last + SESSION_IDLE <= now {
+            return Err(ended());
+        }
+        let actor = self.principal_of(&row).await?;
+        if last + TOUCH_EVERY <= now {
+            let mut w = Write::begin(self, Who::of(&actor)).await?;
+            w.apply(
+                Change::new(actor.group(), "touch", "session", "[secret]")
+                    .before(&serde_json::json!({ "last_seen_at": last }))
+                    .after(&serde_json::json!({ "last_seen_at": now })),
+                vec![stmt(
+                    "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
+                    args![now, hash],
+                )],
+            )
+            .await?;
+            w.commit().await?;
+        }
+        let required: Vec<String> = row
+            .text("mfa_required_roles")?
+            .split(',')
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let second_factor_missing = row.opt_instant("totp_enabled_at")?.is_none()
+            && crate::mfa::required_for(&actor, &required);
         Ok(SessionUser {
-            actor: self.principal_of(&row).await?,
+            actor,
             name: row.text("name")?,
             locale: row.text("locale")?,
+            second_factor_pending: row.boolean("mfa_pending")?,
+            second_factor_missing,
         })
     }
 
@@ -1324,5 +1386,45 @@ impl Store {
             .iter()
             .map(|r| Ok((r.text("id")?, r.text("name")?)))
             .collect()
+    }
+}
+
+impl Store {
+    /// A user changes their own password, giving the current one.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        let Some(user) = actor.user() else {
+            return Err(StoreError::not_found(USER.0, USER.1));
+        };
+        let stored = self
+            .db
+            .fetch_optional(
+                "SELECT password_hash FROM users WHERE id = $1",
+                args![t(user)],
+            )
+            .await?
+            .map(|r| r.opt_text("password_hash"))
+            .transpose()?
+            .flatten();
+        if !stored.is_some_and(|h| password_matches(&h, current)) {
+            return Err(Problem::new(
+                "wrong_password",
+                "現在のパスワードが正しくありません",
+                "the current password is not correct",
+            )
+            .into());
+        }
+        let hash = hash_password(new)?;
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        w.apply(
+            Change::new(actor.group(), "password_changed", "user", user)
+                .after(&serde_json::json!({ "password_hash": hash }))
+                .security(),
+            vec![stmt(
+                "UPDATE users SET password_hash = $1 WHERE id = $2 AND group_id = $3",
+                args![hash.clone(), t(user), t(actor.group())],
+            )],
+        )
+        .await?;
+        w.commit().await
     }
 }

@@ -259,6 +259,13 @@ impl Write {
         self.tx.fetch_optional(sql, args).await
     }
 
+    pub async fn fetch_one(&mut self, sql: &'static str, args: Vec<Arg>) -> Result<Row> {
+        self.tx
+            .fetch_optional(sql, args)
+            .await?
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+    }
+
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await
     }

@@ -38,6 +38,8 @@ both_backends!(
     administrators_cannot_remove_the_second_signature,
     bad_text_and_bad_logins_are_refused_cleanly,
     api_tokens_expire_and_end,
+    a_second_factor_completes_the_session,
+    sessions_expire_when_idle_and_passwords_change,
 );
 
 async fn organisation_is_scoped_to_what_a_grant_covers(t: &TestStore) {
@@ -1499,4 +1501,172 @@ async fn api_tokens_expire_and_end(t: &TestStore) {
         "invalid_token"
     );
     let _ = id;
+}
+
+fn code_for(secret_base32: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let bytes = totp_rs::Secret::try_from_base32(secret_base32)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .as_bytes()
+        .to_vec();
+    let totp = totp_rs::Builder::new()
+        .with_secret(bytes)
+        .with_account_name("x@example.com")
+        .build()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    totp.generate(at.timestamp() as u64).to_string()
+}
+
+async fn a_second_factor_completes_the_session(t: &TestStore) {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 28, 3, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let s = &t.store.clone().with_now(now);
+    let f = fixture(s, "G1").await;
+    ok(
+        s.set_password(&f.admin, &email("ciso@g1.example"), PASSWORD)
+            .await,
+    );
+    // The policy asks the CISO for a second factor; demo groups would not.
+    let status = ok(s.mfa_status(&f.ciso).await);
+    assert!(status.required && !status.enabled && !status.demo_group);
+    assert!(!ok(s.mfa_status(&f.lead_x).await).required);
+    let enrolment = ok(s.start_totp_enrolment(&f.ciso).await);
+    assert!(enrolment.otpauth_url.starts_with("otpauth://totp/"));
+    assert_eq!(
+        err_code(s.confirm_totp_enrolment(&f.ciso, "000000").await),
+        "invalid_code"
+    );
+    let codes = ok(s
+        .confirm_totp_enrolment(&f.ciso, &code_for(&enrolment.secret_base32, now))
+        .await);
+    assert_eq!(codes.len(), 10);
+    // The secret never entered the audit trail.
+    let dump = ok(t.tamper_dump_audit().await);
+    assert!(!dump.contains(&enrolment.secret_base32));
+    assert!(!dump.contains(&codes[0]));
+    // Signing in now opens the session half-way.
+    let later = now + Duration::seconds(90);
+    let s2 = &t.store.clone().with_now(later);
+    let (_, session) = ok(s2.sign_in("ciso@g1.example", PASSWORD, None).await);
+    assert!(ok(s2.session_user(&session).await).second_factor_pending);
+    assert_eq!(
+        err_code(s2.actor_for_session(&session).await),
+        "session_ended"
+    );
+    assert_eq!(
+        err_code(s2.complete_second_factor(&session, "123456").await),
+        "invalid_code"
+    );
+    let code = code_for(&enrolment.secret_base32, later);
+    ok(s2.complete_second_factor(&session, &code).await);
+    assert!(!ok(s2.session_user(&session).await).second_factor_pending);
+    ok(s2.actor_for_session(&session).await);
+    // The same code is not accepted twice; a recovery code is, once.
+    let s2 = &t.store.clone().with_now(later + Duration::milliseconds(1));
+    let (_, again) = ok(s2.sign_in("ciso@g1.example", PASSWORD, None).await);
+    assert_eq!(
+        err_code(s2.complete_second_factor(&again, &code).await),
+        "invalid_code"
+    );
+    ok(s2.complete_second_factor(&again, &codes[0]).await);
+    let s2 = &t.store.clone().with_now(later + Duration::milliseconds(2));
+    let (_, third) = ok(s2.sign_in("ciso@g1.example", PASSWORD, None).await);
+    assert_eq!(
+        err_code(s2.complete_second_factor(&third, &codes[0]).await),
+        "invalid_code"
+    );
+    // Five wrong codes (the reused recovery code was the first) end the half-open session.
+    for _ in 0..4 {
+        assert_eq!(
+            err_code(s2.complete_second_factor(&third, "000000").await),
+            "invalid_code"
+        );
+    }
+    assert_eq!(
+        err_code(
+            s2.complete_second_factor(&third, &code_for(&enrolment.secret_base32, later))
+                .await
+        ),
+        "session_ended"
+    );
+    // Required by the policy: it cannot be turned off; the administrator can change that.
+    assert_eq!(
+        err_code(s2.disable_totp(&f.ciso, "wrong").await),
+        "wrong_password"
+    );
+    assert_eq!(
+        err_code(s2.disable_totp(&f.ciso, PASSWORD).await),
+        "mfa_required"
+    );
+    assert_eq!(
+        err_code(s2.set_mfa_policy(&f.ciso, &["viewer".into()]).await),
+        "not_found"
+    );
+    assert_eq!(
+        err_code(s2.set_mfa_policy(&f.admin, &["emperor".into()]).await),
+        "invalid_choice"
+    );
+    ok(s2.set_mfa_policy(&f.admin, &["administrator".into()]).await);
+    ok(s2.disable_totp(&f.ciso, PASSWORD).await);
+    let events = ok(s2.security_events(&f.auditor, 200).await);
+    for action in [
+        "mfa_enabled",
+        "mfa_passed",
+        "mfa_failed",
+        "recovery_code_used",
+        "mfa_disabled",
+    ] {
+        assert!(events.iter().any(|e| e.action == action), "{action}");
+    }
+}
+
+async fn sessions_expire_when_idle_and_passwords_change(t: &TestStore) {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 28, 3, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let at = |minutes: i64| t.store.clone().with_now(now + Duration::minutes(minutes));
+    let f = fixture(&at(0), "G1").await;
+    ok(at(0)
+        .set_password(&f.admin, &email("lead-x@g1.example"), PASSWORD)
+        .await);
+    let (_, session) = ok(at(0).sign_in("lead-x@g1.example", PASSWORD, None).await);
+    // Used every 20 minutes, the session lives on; left for 31, it ends.
+    ok(at(20).session_user(&session).await);
+    ok(at(40).session_user(&session).await);
+    assert_eq!(
+        err_code(at(71).session_user(&session).await),
+        "session_ended"
+    );
+    // Whatever the activity, it ends after 12 hours.
+    let (_, session) = ok(at(100).sign_in("lead-x@g1.example", PASSWORD, None).await);
+    let mut m = 100;
+    while m < 100 + 12 * 60 - 20 {
+        m += 20;
+        ok(at(m).session_user(&session).await);
+    }
+    assert_eq!(
+        err_code(at(100 + 12 * 60 + 1).session_user(&session).await),
+        "session_ended"
+    );
+    // A password change needs the current one.
+    assert_eq!(
+        err_code(
+            at(0)
+                .change_password(&f.lead_x, "wrong", "a new long password")
+                .await
+        ),
+        "wrong_password"
+    );
+    ok(at(0)
+        .change_password(&f.lead_x, PASSWORD, "a new long password")
+        .await);
+    assert_eq!(
+        err_code(at(900).sign_in("lead-x@g1.example", PASSWORD, None).await),
+        "sign_in_failed"
+    );
+    ok(at(901)
+        .sign_in("lead-x@g1.example", "a new long password", None)
+        .await);
 }

@@ -42,6 +42,10 @@ pub struct Ctx {
     pub actor: Option<Actor>,
     /// The signed-in user's name.
     pub name: Option<String>,
+    /// The password was right; the second factor is still to come.
+    pub second_factor_pending: bool,
+    /// The policy asks for a second factor this user has not set up yet.
+    pub second_factor_missing: bool,
     pub session: Option<String>,
     /// The token forms must send back.
     pub csrf: String,
@@ -65,7 +69,10 @@ where
         };
         let user_lang = user.as_ref().and_then(|u| Lang::parse(&u.locale));
         let name = user.as_ref().map(|u| u.name.clone());
-        let actor = user.map(|u| u.actor);
+        let second_factor_pending = user.as_ref().is_some_and(|u| u.second_factor_pending);
+        let second_factor_missing = user.as_ref().is_some_and(|u| u.second_factor_missing);
+        // A session waiting for its second factor is nobody yet.
+        let actor = user.filter(|u| !u.second_factor_pending).map(|u| u.actor);
         let lang = user_lang
             .or_else(|| cookie(parts, LANG_COOKIE).and_then(|l| Lang::parse(&l)))
             .or_else(|| {
@@ -76,8 +83,8 @@ where
                     .and_then(Lang::from_accept_language)
             })
             .unwrap_or(Lang::Ja);
-        let csrf = match (&actor, &session) {
-            (Some(_), Some(secret)) => csrf_for_session(secret),
+        let csrf = match (&actor, &session, second_factor_pending) {
+            (Some(_), Some(secret), _) | (None, Some(secret), true) => csrf_for_session(secret),
             _ => cookie(parts, FORM_COOKIE).unwrap_or_default(),
         };
         let path = parts
@@ -95,6 +102,8 @@ where
             lang,
             name,
             actor,
+            second_factor_pending,
+            second_factor_missing,
             session,
             csrf,
             path,
@@ -168,14 +177,22 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         match ctx.actor.clone() {
+            // Until the required second factor is set up, only the account pages open.
+            Some(_) if ctx.second_factor_missing && !ctx.path.starts_with("/account") => {
+                Err(Redirect::to("/account/second-factor").into_response())
+            }
             Some(actor) => Ok(SignedIn { ctx, actor }),
+            None if ctx.second_factor_pending => {
+                let target = format!("/signin/second-factor?next={}", urlencode(next));
+                Err(Redirect::to(&target).into_response())
+            }
             None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
                 let target = format!("/signin?next={}", urlencode(next));
                 Err(Redirect::to(&target).into_response())
             }

@@ -2,6 +2,8 @@
 -- an index for counting recent sign-in failures in the audit trail.
 
 ALTER TABLE users ADD COLUMN totp_secret TEXT;
+-- The last accepted time step: a code is accepted once.
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
 ALTER TABLE users ADD COLUMN totp_enabled_at TEXT;
 
 CREATE TABLE recovery_codes (

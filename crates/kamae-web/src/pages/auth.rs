@@ -100,7 +100,23 @@ pub async fn signin(
         .await
     {
         Ok((_, secret)) => {
-            let mut res = Redirect::to(&safe_next(Some(&form.next))).into_response();
+            // With a second factor on, the session is half-open: the code comes next.
+            let pending = state
+                .store
+                .session_user(&secret)
+                .await
+                .map(|u| u.second_factor_pending)
+                .unwrap_or(false);
+            let next = safe_next(Some(&form.next));
+            let target = if pending {
+                format!(
+                    "/signin/second-factor?next={}",
+                    crate::ctx::urlencode(&next)
+                )
+            } else {
+                next
+            };
+            let mut res = Redirect::to(&target).into_response();
             let max_age = kamae_store::users::SESSION_ABSOLUTE.num_seconds();
             res.headers_mut().append(
                 header::SET_COOKIE,
@@ -130,7 +146,10 @@ pub struct CsrfForm {
 }
 
 pub async fn signout(ctx: Ctx, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
-    if let (Some(secret), Some(_)) = (&ctx.session, &ctx.actor) {
+    if let (Some(secret), true) = (
+        &ctx.session,
+        ctx.actor.is_some() || ctx.second_factor_pending,
+    ) {
         ctx.check_csrf(&form.csrf)?;
         ctx.state
             .store
@@ -178,4 +197,60 @@ pub async fn set_lang(ctx: Ctx, Form(form): Form<LangForm>) -> Result<Response, 
         ),
     );
     Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+struct SecondFactorPage<'a> {
+    chrome: Chrome<'a>,
+    next: String,
+    error: Option<String>,
+}
+
+pub async fn second_factor_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    if !ctx.second_factor_pending {
+        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    }
+    let page = SecondFactorPage {
+        chrome: Chrome::new(&ctx, "signin"),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    };
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn second_factor(ctx: Ctx, Form(form): Form<CodeForm>) -> Result<Response, PageError> {
+    let Some(secret) = ctx.session.clone().filter(|_| ctx.second_factor_pending) else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    ctx.check_csrf(&form.csrf)?;
+    match ctx
+        .state
+        .store
+        .complete_second_factor(&secret, &form.code)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&safe_next(Some(&form.next))).into_response()),
+        Err(e) => {
+            let f: Failure = e.into();
+            if f.code == "session_ended" {
+                return Ok(Redirect::to("/signin").into_response());
+            }
+            let page = SecondFactorPage {
+                chrome: Chrome::new(&ctx, "signin"),
+                next: safe_next(Some(&form.next)),
+                error: Some(f.message(ctx.lang).to_owned()),
+            };
+            Ok((f.status, render(&page)).into_response())
+        }
+    }
 }

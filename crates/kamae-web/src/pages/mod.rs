@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every label comes from the message catalog (`t.get(…)`); pages
 //! work without JavaScript.
 
+mod account;
 mod artifacts;
 mod auth;
 mod history;
@@ -25,6 +26,16 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/signin", get(auth::signin_page).post(auth::signin))
         .route("/signout", post(auth::signout))
+        .route(
+            "/signin/second-factor",
+            get(auth::second_factor_page).post(auth::second_factor),
+        )
+        .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
+        .route("/account/second-factor", get(account::second_factor))
+        .route("/account/second-factor/start", post(account::start))
+        .route("/account/second-factor/confirm", post(account::confirm))
+        .route("/account/second-factor/disable", post(account::disable))
         .route("/lang", post(auth::set_lang))
         .route("/roles/{letter}", get(roles::role_page))
         .route("/approvals", get(artifacts::inbox))
