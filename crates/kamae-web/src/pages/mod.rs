@@ -4,9 +4,11 @@
 mod account;
 mod artifacts;
 mod auth;
+mod forms;
 mod history;
 mod home;
 mod map;
+mod org;
 mod roles;
 
 use askama::Template;
@@ -50,6 +52,14 @@ pub fn routes() -> Router<AppState> {
         .route("/artifacts/{id}/diff", get(artifacts::diff))
         .route("/artifacts/{id}/{step}", post(artifacts::step))
         .route("/history/{kind}/{id}", get(history::history))
+        .route("/org", get(org::org))
+        .route("/org/new/{what}", get(org::new_form).post(org::create))
+        .route("/org/archive", post(org::archive))
+        .route("/org/scope", post(org::set_scope))
+        .route("/org/users", get(org::users))
+        .route("/org/users/disable", post(org::disable_user))
+        .route("/org/grants/{id}/{step}", post(org::grant_step))
+        .route("/org/mfa-policy", post(org::mfa_policy))
 }
 
 /// What every page shows around its content: the language, the user, the navigation.
