@@ -37,6 +37,9 @@ const TOUCH_EVERY: Duration = Duration::minutes(5);
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// API tokens expire after this many days at most.
+pub const MAX_TOKEN_DAYS: i64 = 90;
+
 /// What a grant gives: a business role, or the administration capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -1100,22 +1103,53 @@ impl Store {
         self.principal_of(&row).await
     }
 
-    /// Creates an API token for the actor; the secret is returned once and stored only hashed.
+    /// Creates an API token for the actor, expiring after `days` (at most, and by default,
+    /// 90); the secret is returned once and stored only hashed.
     pub async fn create_api_token(
         &self,
         actor: &Actor,
         name: &str,
-        expires_on: Option<DateTime<Utc>>,
+        days: Option<i64>,
     ) -> Result<(TokenId, String)> {
         let Some(user) = actor.user() else {
             return Err(StoreError::not_found(USER.0, USER.1));
         };
+        Self::insert_api_token(self, actor, user, name, days).await
+    }
+
+    /// An administrator creates a token for a user (`kamae token create`).
+    pub async fn create_api_token_for(
+        &self,
+        actor: &Actor,
+        email: &Email,
+        name: &str,
+        days: Option<i64>,
+    ) -> Result<(TokenId, String)> {
+        check(
+            actor,
+            Action::Write,
+            ADMIN,
+            Scope::Group,
+            ("APIトークン", "API token"),
+        )?;
+        let user = self.user_id_by_email(actor, email).await?;
+        Self::insert_api_token(self, actor, user, name, days).await
+    }
+
+    async fn insert_api_token(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        name: &str,
+        days: Option<i64>,
+    ) -> Result<(TokenId, String)> {
         let name = required_text(name, "トークン名", "token name")?;
-        if expires_on.is_some_and(|e| e <= self.now()) {
+        let days = days.unwrap_or(MAX_TOKEN_DAYS);
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
             return Err(Problem::new(
-                "expiry_in_past",
-                "有効期限は未来の日時にしてください",
-                "the expiry must be in the future",
+                "invalid_token_days",
+                format!("有効期間は1〜{MAX_TOKEN_DAYS}日で指定してください: {days}"),
+                format!("a token lives 1 to {MAX_TOKEN_DAYS} days: {days}"),
             )
             .into());
         }
@@ -1123,19 +1157,57 @@ impl Store {
         let id = new_id(TokenId::from_uuid);
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let now = w.now();
+        let expires = now + Duration::days(days);
+        let disabled = w
+            .fetch_optional(
+                "SELECT id FROM users WHERE id = $1 AND group_id = $2 AND disabled_at IS NULL",
+                args![t(user), t(actor.group())],
+            )
+            .await?
+            .is_none();
+        if disabled {
+            return Err(StoreError::not_found(USER.0, USER.1));
+        }
         w.apply(
             Change::new(actor.group(), "create", "api_token", id)
-                .after(&serde_json::json!({"user": user, "name": name, "token_hash": hash, "expires_at": expires_on}))
+                .after(&serde_json::json!({"user": user, "name": name, "token_hash": hash, "expires_at": expires}))
                 .security(),
             vec![stmt(
                 "INSERT INTO api_tokens (id, group_id, user_id, name, token_hash, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                args![t(id), t(actor.group()), t(user), name.clone(), hash.clone(), now, expires_on],
+                args![t(id), t(actor.group()), t(user), name.clone(), hash.clone(), now, expires],
             )],
         )
         .await?;
         w.commit().await?;
         Ok((id, secret))
+    }
+
+    /// The user behind an API token, with their language.
+    pub async fn api_token_user(&self, secret: &str) -> Result<SessionUser> {
+        let row = self
+            .db
+            .fetch_optional(
+                "SELECT u.id, u.group_id, u.email, u.name, u.locale FROM api_tokens k JOIN users u ON u.id = k.user_id \
+                 WHERE k.token_hash = $1 AND k.ended_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) \
+                 AND u.disabled_at IS NULL",
+                args![secret_hash(secret), self.now()],
+            )
+            .await?
+            .ok_or_else(|| {
+                Problem::new(
+                    "invalid_token",
+                    "APIトークンが無効です（失効・期限切れ・利用者の無効化）",
+                    "the API token is not valid (revoked, expired, or its user disabled)",
+                )
+            })?;
+        Ok(SessionUser {
+            actor: self.principal_of(&row).await?,
+            name: row.text("name")?,
+            locale: row.text("locale")?,
+            second_factor_pending: false,
+            second_factor_missing: false,
+        })
     }
 
     pub async fn actor_for_api_token(&self, secret: &str) -> Result<Actor> {

@@ -1475,21 +1475,50 @@ async fn bad_text_and_bad_logins_are_refused_cleanly(t: &TestStore) {
 async fn api_tokens_expire_and_end(t: &TestStore) {
     let s = &t.store;
     let f = fixture(s, "G1").await;
-    let past = s.now() - Duration::hours(1);
     assert_eq!(
-        err_code(s.create_api_token(&f.ciso, "old", Some(past)).await),
-        "expiry_in_past"
+        err_code(s.create_api_token(&f.ciso, "old", Some(0)).await),
+        "invalid_token_days"
     );
-    let soon = s.now() + Duration::days(1);
-    let (id, secret) = ok(s.create_api_token(&f.ciso, "集計", Some(soon)).await);
+    assert_eq!(
+        err_code(s.create_api_token(&f.ciso, "long", Some(91)).await),
+        "invalid_token_days"
+    );
+    let (id, secret) = ok(s.create_api_token(&f.ciso, "集計", Some(1)).await);
     ok(s.actor_for_api_token(&secret).await);
     let later = s.clone().with_now(s.now() + Duration::days(2));
     assert_eq!(
         err_code(later.actor_for_api_token(&secret).await),
         "invalid_token"
     );
+    // Without a number of days, a token lives 90 days.
+    let (_, default) = ok(s.create_api_token(&f.ciso, "既定", None).await);
+    ok(s.clone()
+        .with_now(s.now() + Duration::days(89))
+        .actor_for_api_token(&default)
+        .await);
+    assert_eq!(
+        err_code(
+            s.clone()
+                .with_now(s.now() + Duration::days(91))
+                .actor_for_api_token(&default)
+                .await
+        ),
+        "invalid_token"
+    );
+    // An administrator makes one for a user; only an administrator.
+    ok(
+        s.create_api_token_for(&f.admin, &email("auditor@g1.example"), "監査用", Some(30))
+            .await,
+    );
+    assert_eq!(
+        err_code(
+            s.create_api_token_for(&f.ciso, &email("auditor@g1.example"), "x", None)
+                .await
+        ),
+        "not_found"
+    );
     let (id2, secret2) = ok(s.create_api_token(&f.ciso, "手作業", None).await);
-    assert_eq!(ok(s.api_tokens(&f.ciso).await).len(), 2);
+    assert_eq!(ok(s.api_tokens(&f.ciso).await).len(), 3);
     // Someone else's token is not theirs to end; the owner ends it.
     assert_eq!(
         err_code(s.revoke_api_token(&f.lead_x, id2, Some("x")).await),
