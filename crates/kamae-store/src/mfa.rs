@@ -519,3 +519,57 @@ impl Store {
         self.required_roles(actor).await
     }
 }
+
+impl Store {
+    /// Asks again for the password (and the second factor's code where it is on) before a
+    /// sensitive step such as creating an API token.
+    pub async fn reauthenticate(
+        &self,
+        actor: &Actor,
+        password: &str,
+        code: Option<&str>,
+    ) -> Result<()> {
+        let user = user_of(actor)?;
+        if !self.password_is(user, password).await? {
+            return Err(Problem::new(
+                "wrong_password",
+                "パスワードが正しくありません",
+                "the password is not correct",
+            )
+            .into());
+        }
+        let row = self
+            .db
+            .fetch_one(
+                "SELECT email, totp_secret, totp_enabled_at, totp_last_step FROM users WHERE id = $1",
+                args![t(user)],
+            )
+            .await?;
+        if row.opt_instant("totp_enabled_at")?.is_none() {
+            return Ok(());
+        }
+        let secret = row
+            .opt_text("totp_secret")?
+            .and_then(|s| Secret::try_from_base32(s).ok())
+            .map(|s| s.as_bytes().to_vec())
+            .ok_or_else(bad_code)?;
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        let last = row.opt_int("totp_last_step")?;
+        let step = totp(&secret, &row.text("email")?)?
+            .check(code.unwrap_or("").trim(), now.timestamp().max(0) as u64)
+            .filter(|s| last.is_none_or(|l| (*s as i64) > l))
+            .ok_or_else(bad_code)?;
+        w.apply(
+            Change::new(actor.group(), "update", "user", user)
+                .after(&serde_json::json!({ "totp_last_step": step }))
+                .security(),
+            vec![stmt(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2",
+                args![step as i64, t(user)],
+            )],
+        )
+        .await?;
+        w.commit().await
+    }
+}

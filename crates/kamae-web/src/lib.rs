@@ -1,6 +1,7 @@
 //! kamae's web workbench: server-rendered pages in Japanese and English, and the JSON API,
 //! both over the same store and the same `authorize`.
 
+pub mod api;
 mod ctx;
 mod error;
 pub mod i18n;
@@ -63,8 +64,11 @@ impl FromRef<AppState> for () {
 }
 
 pub fn router(state: AppState) -> Router {
+    let (api, _) = api::routes();
     Router::new()
         .merge(pages::routes())
+        .merge(api)
+        .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(statics::routes())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

@@ -49,6 +49,11 @@ pub enum Command {
     /// Users, their roles and scopes (administrators only).
     #[command(subcommand)]
     User(UserCommand),
+    /// Personal API tokens (administrators create them for users).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print the OpenAPI 3.1 document of the JSON API.
+    Openapi,
     /// Load the demo (story 1's A社グループ and story 2's apparel maker) into an empty store
     /// and print its sign-ins.
     Demo(JsonArg),
@@ -199,6 +204,21 @@ pub enum UserCommand {
     },
     /// List users and their grants.
     List(JsonArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "api")]
+        name: String,
+        /// How many days it lives (at most, and by default, 90).
+        #[arg(long)]
+        days: Option<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,6 +143,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User(c) => user(&cli, c).await,
+        Command::Token(TokenCommand::Create { email, name, days }) => {
+            let store = open(&cli, false).await?;
+            let me = acting(&cli, &store).await?;
+            let (_, secret) = store
+                .create_api_token_for(&me, &Email::parse(email)?, name, *days)
+                .await?;
+            eprintln!(
+                "{email} のAPIトークンを作りました（この一度だけ表示されます） / created an API token for {email} (shown only this once):"
+            );
+            println!("{secret}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Openapi => {
+            print_json(kamae_web::api::openapi())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo(a) => demo(&cli, a.json).await,
         Command::Check(CheckCommand::Org { group, json }) => {
             check_org(&cli, group.as_deref(), *json).await

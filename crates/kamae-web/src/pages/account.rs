@@ -4,6 +4,7 @@ use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kamae_store::mfa::MfaStatus;
+use kamae_store::users::ApiTokenView;
 use serde::Deserialize;
 
 use super::{Chrome, render};
@@ -15,6 +16,9 @@ use crate::error::Failure;
 struct AccountPage<'a> {
     chrome: Chrome<'a>,
     mfa: MfaStatus,
+    tokens: Vec<ApiTokenView>,
+    /// A token just created: shown once.
+    new_token: Option<String>,
     message: Option<String>,
     error: Option<String>,
     required_roles: String,
@@ -25,6 +29,15 @@ async fn account_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    account_page_with(s, message, error, None).await
+}
+
+async fn account_page_with(
+    s: &SignedIn,
+    message: Option<String>,
+    error: Option<String>,
+    new_token: Option<String>,
+) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
     let mfa = ctx
         .state
@@ -32,10 +45,18 @@ async fn account_page(
         .mfa_status(actor)
         .await
         .map_err(|e| ctx.fail(e))?;
+    let tokens = ctx
+        .state
+        .store
+        .api_tokens(actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let required_roles = mfa.required_roles.join(", ");
     let page = AccountPage {
         chrome: Chrome::new(ctx, "account"),
         mfa,
+        tokens,
+        new_token,
         message,
         error,
         required_roles,
@@ -215,6 +236,82 @@ pub async fn disable(s: SignedIn, Form(form): Form<DisableForm>) -> Result<Respo
         .state
         .store
         .disable_totp(&s.actor, &form.password)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account").into_response()),
+        Err(e) => {
+            let f: Failure = e.into();
+            account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+    #[serde(default)]
+    days: String,
+    password: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// A personal API token, after the password (and the second factor's code) again.
+pub async fn create_token(s: SignedIn, Form(form): Form<TokenForm>) -> Result<Response, PageError> {
+    s.ctx.check_csrf(&form.csrf)?;
+    let store = &s.ctx.state.store;
+    let code = Some(form.code.as_str()).filter(|c| !c.trim().is_empty());
+    let days = form.days.trim().parse::<i64>().ok();
+    let result = async {
+        store.reauthenticate(&s.actor, &form.password, code).await?;
+        store.create_api_token(&s.actor, &form.name, days).await
+    }
+    .await;
+    match result {
+        Ok((_, secret)) => {
+            let t = s.ctx.t();
+            account_page_with(
+                &s,
+                Some(t.get("token.created").to_owned()),
+                None,
+                Some(secret),
+            )
+            .await
+        }
+        Err(e) => {
+            let f: Failure = e.into();
+            account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeTokenForm {
+    id: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn revoke_token(
+    s: SignedIn,
+    Form(form): Form<RevokeTokenForm>,
+) -> Result<Response, PageError> {
+    s.ctx.check_csrf(&form.csrf)?;
+    let id = form
+        .id
+        .parse()
+        .map_err(|_| s.ctx.fail(Failure::not_found()))?;
+    match s
+        .ctx
+        .state
+        .store
+        .revoke_api_token(
+            &s.actor,
+            id,
+            Some("利用者による取り消し / revoked by its owner"),
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account").into_response()),

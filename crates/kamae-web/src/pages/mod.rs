@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account", get(account::account))
         .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/account/second-factor", get(account::second_factor))
         .route("/account/second-factor/start", post(account::start))
         .route("/account/second-factor/confirm", post(account::confirm))

@@ -1,0 +1,45 @@
+//! Version 1 of the API, area by area.
+
+mod artifacts;
+mod history;
+mod org;
+mod users;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    r.routes(routes!(org::list_companies))
+        .routes(routes!(org::get_company))
+        .routes(routes!(org::list_sites))
+        .routes(routes!(org::list_departments))
+        .routes(routes!(org::list_people))
+        .routes(routes!(users::list_users))
+        .routes(routes!(users::list_grants))
+        .routes(routes!(artifacts::list_approvals))
+        .routes(routes!(artifacts::approve))
+        .routes(routes!(artifacts::reject))
+        .routes(routes!(
+            artifacts::list_artifacts,
+            artifacts::create_artifact
+        ))
+        .routes(routes!(artifacts::get_artifact, artifacts::edit_artifact))
+        .routes(routes!(artifacts::submit_artifact))
+        .routes(routes!(history::record_history))
+        .routes(routes!(crate::api::openapi_json))
+}
+
+/// Lists share one shape: `{ "items": […], "next": cursor | null }`.
+macro_rules! list_of {
+    ($name:ident, $item:ty) => {
+        #[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// The cursor of the next page, or null on the last.
+            pub next: Option<String>,
+        }
+    };
+}
+pub(crate) use list_of;

@@ -1,0 +1,402 @@
+//! The JSON API over real HTTP with real API tokens.
+
+mod support;
+
+use kamae_core::access::Actor;
+use kamae_core::text::Email;
+use serde_json::{Value, json};
+use support::*;
+
+async fn token_for(s: &Server, email: &str) -> String {
+    let store = &s.store.store;
+    let group = store
+        .actor_for_email(&Email::parse(email).unwrap_or_else(|e| panic!("{e}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .group();
+    let system = Actor::System { group };
+    store
+        .create_api_token_for(
+            &system,
+            &Email::parse(email).unwrap_or_else(|e| panic!("{e}")),
+            "test",
+            Some(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .1
+}
+
+async fn get(s: &Server, token: &str, path: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+    let res = reqwest::Client::new()
+        .get(s.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, res.json().await.unwrap_or(Value::Null), headers)
+}
+
+async fn send(
+    s: &Server,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .request(method, s.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_lead_sees_only_x_and_other_companies_do_not_exist() {
+    let s = Server::start().await;
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let ciso = token_for(&s, "ciso@a-group.example").await;
+    let (status, body, headers) = get(&s, &lead, "/api/v1/companies").await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = body["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, vec!["X社"]);
+    assert!(body["next"].is_null());
+    // The request id travels in a header, never in the body.
+    let rid = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!rid.is_empty() && !body.to_string().contains(&rid));
+    let (_, all, _) = get(&s, &ciso, "/api/v1/companies?limit=500").await;
+    let all = all["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 11, "the CISO sees every company of A社グループ");
+    let other = all
+        .iter()
+        .find(|c| c["code"] == "B")
+        .map(|c| c["id"].as_str().unwrap_or("").to_owned())
+        .unwrap_or_default();
+    let (status_hidden, hidden, _) = get(&s, &lead, &format!("/api/v1/companies/{other}")).await;
+    let (status_missing, missing, _) = get(
+        &s,
+        &lead,
+        "/api/v1/companies/01a22300-0000-7000-8000-000000000000",
+    )
+    .await;
+    assert_eq!((status_hidden, status_missing), (404, 404));
+    assert_eq!(
+        hidden, missing,
+        "an invisible company answers exactly like a missing one"
+    );
+    let (status, x, _) = get(&s, &ciso, &format!("/api/v1/companies/{other}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(x["code"], "B");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_page_with_opaque_cursors() {
+    let s = Server::start().await;
+    let ciso = token_for(&s, "ciso@a-group.example").await;
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/sites?limit=7".to_owned();
+    loop {
+        let (status, body, _) = get(&s, &ciso, &path).await;
+        assert_eq!(status, 200, "{body}");
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        assert!(items.len() <= 7);
+        seen.extend(
+            items
+                .iter()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned)),
+        );
+        match body["next"].as_str() {
+            Some(next) => path = format!("/api/v1/sites?limit=7&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 30, "every site once");
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 30);
+    let (status, body, _) = get(&s, &ciso, "/api/v1/sites?limit=0").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "invalid_limit");
+    assert_eq!(body["details"][0]["path"], "limit");
+    let (status, body, _) = get(&s, &ciso, "/api/v1/sites?limit=501").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_limit"))
+    );
+    let (status, body, _) = get(&s, &ciso, "/api/v1/sites?cursor=nonsense").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_cursor"))
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_speak_the_callers_language_and_need_a_token() {
+    let s = Server::start().await;
+    let client = reqwest::Client::new();
+    let res = client
+        .get(s.url("/api/v1/companies"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 401);
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(body["code"], "token_required");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("APIトークン")
+    );
+    let res = client
+        .get(s.url("/api/v1/companies"))
+        .bearer_auth("not-a-token")
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 401);
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(body["code"], "invalid_token");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("the API token"),
+        "{body}"
+    );
+    let res = client
+        .get(s.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(body["code"], "not_found");
+    // Administration is for administrators; to others it does not exist.
+    let ciso = token_for(&s, "ciso@a-group.example").await;
+    let admin = token_for(&s, "admin@a-group.example").await;
+    assert_eq!(get(&s, &ciso, "/api/v1/users").await.0, 404);
+    let (status, users, _) = get(&s, &admin, "/api/v1/users").await;
+    assert_eq!(status, 200);
+    assert!(users["items"].as_array().is_some_and(|u| u.len() == 9));
+    let (status, grants, _) = get(&s, &admin, "/api/v1/grants?limit=3").await;
+    assert_eq!(status, 200);
+    assert!(grants["next"].is_string());
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn artifacts_are_written_submitted_and_decided_through_the_api() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let office = token_for(&s, "office@a-group.example").await;
+    let ceo = token_for(&s, "ceo@a-group.example").await;
+    let (status, body) = send(
+        &s,
+        &office,
+        Method::POST,
+        "/api/v1/artifacts",
+        json!({"kind": "risk_assessment", "title": "API から", "body": "# 本文"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().unwrap_or("").to_owned();
+    assert_eq!(body["state"], "draft");
+    assert_eq!(body["role"], "E");
+    // Unknown fields and bad kinds are refused with where the problem is.
+    let (status, body) = send(
+        &s,
+        &office,
+        Method::POST,
+        "/api/v1/artifacts",
+        json!({"kind": "risk_assessment", "title": "x", "colour": "red"}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")));
+    assert_eq!(body["details"][0]["path"], "body");
+    let (status, body) = send(
+        &s,
+        &office,
+        Method::POST,
+        "/api/v1/artifacts",
+        json!({"kind": "poem", "title": "x"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("kind"))
+    );
+    let (status, body) = send(
+        &s,
+        &office,
+        Method::PUT,
+        &format!("/api/v1/artifacts/{id}"),
+        json!({"title": "API から（改）", "body": "# 本文\n\n追記"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = send(
+        &s,
+        &office,
+        Method::POST,
+        &format!("/api/v1/artifacts/{id}/submit"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, inbox, _) = get(&s, &ceo, "/api/v1/approvals").await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|a| a["latest"]["id"] == id.as_str()))
+    );
+    let (status, body) = send(
+        &s,
+        &ceo,
+        Method::POST,
+        &format!("/api/v1/approvals/{id}/reject"),
+        json!({"reason": ""}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("reason"))
+    );
+    let (status, body) = send(
+        &s,
+        &office,
+        Method::POST,
+        &format!("/api/v1/approvals/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let (status, body) = send(
+        &s,
+        &ceo,
+        Method::POST,
+        &format!("/api/v1/approvals/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["state"], "approved");
+    let (_, list, _) = get(&s, &office, "/api/v1/artifacts").await;
+    let a = list["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|a| a["kind"] == "risk_assessment"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(a["current"]["id"], id.as_str());
+    assert_eq!(a["stale"], false);
+    let (status, history, _) = get(
+        &s,
+        &office,
+        &format!("/api/v1/history/artifact_version/{id}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["action"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        actions.contains(&"submit") && actions.contains(&"approve"),
+        "{actions:?}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_covers_every_route_and_schema() {
+    let s = Server::start().await;
+    let doc: Value = reqwest::get(s.url("/api/v1/openapi.json"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for expected in [
+        "/api/v1/companies",
+        "/api/v1/companies/{id}",
+        "/api/v1/sites",
+        "/api/v1/departments",
+        "/api/v1/people",
+        "/api/v1/users",
+        "/api/v1/grants",
+        "/api/v1/approvals",
+        "/api/v1/approvals/{id}/approve",
+        "/api/v1/approvals/{id}/reject",
+        "/api/v1/artifacts",
+        "/api/v1/artifacts/{id}",
+        "/api/v1/artifacts/{id}/submit",
+        "/api/v1/history/{kind}/{id}",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(
+            paths.contains(&expected.to_owned()),
+            "{expected} missing from the document"
+        );
+    }
+    assert_eq!(
+        paths.len(),
+        15,
+        "a route in the document that the test does not know: {paths:?}"
+    );
+    // Every schema referred to is defined.
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for part in text.split("\"#/components/schemas/").skip(1) {
+        let name = part.split('"').next().unwrap_or("");
+        assert!(
+            schemas.contains_key(name),
+            "schema {name} is referred to but not defined"
+        );
+    }
+    // Every route in the document answers (not 404/405) with a token.
+    let token = token_for(&s, "ciso@a-group.example").await;
+    for p in &paths {
+        for (method, _) in doc["paths"][p].as_object().cloned().unwrap_or_default() {
+            let url = s.url(
+                &p.replace("{id}", "01a22300-0000-7000-8000-000000000000")
+                    .replace("{kind}", "company"),
+            );
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+                .unwrap_or(reqwest::Method::GET);
+            let res = reqwest::Client::new()
+                .request(m, url)
+                .bearer_auth(&token)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_ne!(res.status(), 405, "{method} {p}");
+        }
+    }
+    s.stop().await;
+}
