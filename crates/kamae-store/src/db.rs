@@ -318,3 +318,18 @@ impl Tx {
         Ok(())
     }
 }
+
+impl crate::Store {
+    /// Connections open in the pool, and how many of them are idle, for /metrics.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match &self.db {
+            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
+    /// Whether the database answers, for /readyz.
+    pub async fn reachable(&self) -> bool {
+        self.db.fetch_one("SELECT 1 AS one", vec![]).await.is_ok()
+    }
+}

@@ -51,6 +51,8 @@ pub struct Ctx {
     pub csrf: String,
     pub path: String,
     pub client: Option<std::net::IpAddr>,
+    /// Served over TLS: cookies get `Secure`.
+    pub secure: bool,
 }
 
 impl<S> FromRequestParts<S> for Ctx
@@ -98,6 +100,15 @@ where
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok());
         let client = crate::security::client_addr(peer, forwarded, &state.config.trusted_proxies);
+        // TLS: configured, or said by a trusted proxy (never by the client itself).
+        let from_proxy = peer.is_some_and(|p| state.config.trusted_proxies.contains(&p.0.ip()));
+        let proxied_https = from_proxy
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+        let secure = state.config.behind_tls || proxied_https;
         Ok(Ctx {
             lang,
             name,
@@ -108,6 +119,7 @@ where
             csrf,
             path,
             client,
+            secure,
             state,
         })
     }

@@ -5,7 +5,9 @@ pub mod api;
 mod ctx;
 mod error;
 pub mod i18n;
+mod ops;
 mod pages;
+pub mod policy;
 mod render;
 mod security;
 mod statics;
@@ -37,6 +39,7 @@ pub struct Inner {
     pub(crate) store: Store,
     pub(crate) catalog: Catalog,
     pub(crate) config: WebConfig,
+    pub(crate) metrics: ops::Metrics,
 }
 
 #[derive(Clone)]
@@ -55,6 +58,7 @@ impl AppState {
             store,
             catalog: Catalog::load()?,
             config,
+            metrics: ops::Metrics::new(),
         })))
     }
 }
@@ -71,7 +75,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(statics::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .fallback(not_found)
+        .route_layer(middleware::from_fn_with_state(state.clone(), ops::record))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }

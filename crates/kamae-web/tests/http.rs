@@ -275,3 +275,75 @@ async fn roles_without_their_workspace_say_so_plainly() {
     assert_eq!(res.status(), 404);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_see_health_readiness_and_metrics() {
+    let s = Server::start().await;
+    let c = s.client();
+    assert_eq!(get_text(&c, &s.url("/healthz")).await, "ok");
+    let res = c
+        .get(s.url("/readyz"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    // Some traffic first, then its counters.
+    let _ = get_text(&c, &s.url("/signin")).await;
+    let metrics = get_text(&c, &s.url("/metrics")).await;
+    assert!(
+        metrics
+            .contains("kamae_http_requests_total{method=\"GET\",route=\"/signin\",status=\"200\"}"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("kamae_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("kamae_store_pool_connections"));
+    // Routes, never paths with ids, label the counters.
+    let u = s.signed_in("office@a-group.example").await;
+    let _ = u
+        .get(s.url("/artifacts/01a22300-0000-7000-8000-000000000000"))
+        .send()
+        .await;
+    let metrics = get_text(&c, &s.url("/metrics")).await;
+    assert!(metrics.contains("route=\"/artifacts/{id}\""), "{metrics}");
+    assert!(!metrics.contains("01a22300"));
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_headers_count_only_from_trusted_proxies() {
+    for trusted in [false, true] {
+        let config = kamae_web::WebConfig {
+            trusted_proxies: if trusted {
+                vec![[127, 0, 0, 1].into()]
+            } else {
+                vec![]
+            },
+            ..Default::default()
+        };
+        let s = Server::start_with(config).await;
+        let c = s.client();
+        let page = get_text(&c, &s.url("/signin")).await;
+        let csrf = hidden(&page, "_csrf");
+        let res = c
+            .post(s.url("/signin"))
+            .header("x-forwarded-proto", "https")
+            .form(&[
+                ("email", "ciso@a-group.example"),
+                ("password", DEMO_PASSWORD),
+                ("_csrf", &csrf),
+            ])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("kamae_session="))
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(cookie.contains("Secure"), trusted, "{cookie}");
+        s.stop().await;
+    }
+}

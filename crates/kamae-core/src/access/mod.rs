@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod documented;
+
 use crate::approval::{DocumentKind, approver};
 use crate::artifact::ArtifactKind;
 use crate::ids::{CompanyId, DepartmentId, GroupId, SiteId, UserId};

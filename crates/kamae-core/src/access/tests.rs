@@ -13,63 +13,18 @@ use crate::artifact::ArtifactKind;
 
 const ACCESS_MD: &str = include_str!("../../../../docs/access.md");
 
-fn section(name: &str) -> Vec<Vec<String>> {
-    let start = format!("<!-- {name}:start -->");
-    let end = format!("<!-- {name}:end -->");
-    let body = ACCESS_MD
-        .split(&start)
-        .nth(1)
-        .and_then(|rest| rest.split(&end).next())
-        .unwrap_or_else(|| panic!("docs/access.md has no {name} section"));
-    body.lines()
-        .filter(|l| l.starts_with('|'))
-        .skip(2)
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().trim_matches('`').to_owned())
-                .collect()
-        })
-        .collect()
-}
-
 struct Doc {
     matrix: HashMap<(Role, MatrixColumn), String>,
     approvers: HashMap<DocumentKind, Role>,
 }
 
 fn doc() -> Doc {
-    let columns = [
-        MatrixColumn::Organisation,
-        MatrixColumn::Artifacts,
-        MatrixColumn::RecordHistory,
-        MatrixColumn::SecurityEvents,
-        MatrixColumn::GroupReference,
-    ];
-    let mut matrix = HashMap::new();
-    for row in section("access-matrix") {
-        let role = Role::parse(&row[0]).unwrap_or_else(|e| panic!("{e}"));
-        for (i, col) in columns.iter().enumerate() {
-            matrix.insert((role, *col), row[i + 1].clone());
-        }
+    let d = documented::AccessDocument::parse(ACCESS_MD)
+        .unwrap_or_else(|e| panic!("docs/access.md: {e}"));
+    Doc {
+        matrix: d.matrix,
+        approvers: d.approvers,
     }
-    let mut approvers = HashMap::new();
-    for row in section("approval-table") {
-        let kind = match row[0].strip_prefix("artifact:") {
-            Some(k) => {
-                DocumentKind::Artifact(ArtifactKind::parse(k).unwrap_or_else(|e| panic!("{e}")))
-            }
-            None if row[0] == "exception_to_group_mandatory_item" => {
-                DocumentKind::ExceptionToGroupMandatoryItem
-            }
-            None if row[0] == "exception_to_company_mandatory_item" => {
-                DocumentKind::ExceptionToCompanyMandatoryItem
-            }
-            None => panic!("unknown document kind in docs/access.md: {}", row[0]),
-        };
-        approvers.insert(kind, Role::parse(&row[1]).unwrap_or_else(|e| panic!("{e}")));
-    }
-    Doc { matrix, approvers }
 }
 
 #[test]
@@ -323,6 +278,9 @@ proptest! {
         let action = [Action::Read, Action::Write, Action::Approve][case.action];
         let got = authorize(&Actor::User(p.clone()), action, &r);
         prop_assert_eq!(got, oracle(&doc, &case, &p, action, &r), "{:?} {:?}", action, r);
+        // The document's reading used by the web's authorization matrix agrees too.
+        let documented = documented::AccessDocument::parse(ACCESS_MD).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(got, documented.expect(&Actor::User(p.clone()), action, &r));
     }
 
     #[test]

@@ -101,7 +101,9 @@ pub async fn change_password(
         Ok(()) => account_page(&s, Some(t.get("account.password_changed").to_owned()), None).await,
         Err(e) => {
             let f: Failure = e.into();
-            account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await
+            let mut res = account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await?;
+            *res.status_mut() = f.status;
+            Ok(res)
         }
     }
 }
@@ -241,7 +243,9 @@ pub async fn disable(s: SignedIn, Form(form): Form<DisableForm>) -> Result<Respo
         Ok(()) => Ok(Redirect::to("/account").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await
+            let mut res = account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await?;
+            *res.status_mut() = f.status;
+            Ok(res)
         }
     }
 }
@@ -282,7 +286,9 @@ pub async fn create_token(s: SignedIn, Form(form): Form<TokenForm>) -> Result<Re
         }
         Err(e) => {
             let f: Failure = e.into();
-            account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await
+            let mut res = account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await?;
+            *res.status_mut() = f.status;
+            Ok(res)
         }
     }
 }
@@ -317,7 +323,9 @@ pub async fn revoke_token(
         Ok(()) => Ok(Redirect::to("/account").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await
+            let mut res = account_page(&s, None, Some(f.message(s.ctx.lang).to_owned())).await?;
+            *res.status_mut() = f.status;
+            Ok(res)
         }
     }
 }

@@ -28,12 +28,8 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn cookie_header(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if state.config.behind_tls {
-        "; Secure"
-    } else {
-        ""
-    };
+fn cookie_header(ctx: &Ctx, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if ctx.secure { "; Secure" } else { "" };
     let age = max_age
         .map(|a| format!("; Max-Age={a}"))
         .unwrap_or_default();
@@ -71,7 +67,7 @@ pub async fn signin_page(mut ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     if fresh {
         res.headers_mut().append(
             header::SET_COOKIE,
-            cookie_header(&ctx.state, FORM_COOKIE, &ctx.csrf, None),
+            cookie_header(&ctx, FORM_COOKIE, &ctx.csrf, None),
         );
     }
     res
@@ -120,7 +116,7 @@ pub async fn signin(
             let max_age = kamae_store::users::SESSION_ABSOLUTE.num_seconds();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                cookie_header(&state, SESSION_COOKIE, &secret, Some(max_age)),
+                cookie_header(&ctx, SESSION_COOKIE, &secret, Some(max_age)),
             );
             Ok(res)
         }
@@ -160,7 +156,7 @@ pub async fn signout(ctx: Ctx, Form(form): Form<CsrfForm>) -> Result<Response, P
     let mut res = Redirect::to("/signin").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie_header(&ctx.state, SESSION_COOKIE, "", Some(0)),
+        cookie_header(&ctx, SESSION_COOKIE, "", Some(0)),
     );
     Ok(res)
 }
@@ -189,12 +185,7 @@ pub async fn set_lang(ctx: Ctx, Form(form): Form<LangForm>) -> Result<Response, 
     let mut res = Redirect::to(&safe_next(Some(&form.back))).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie_header(
-            &ctx.state,
-            LANG_COOKIE,
-            lang.code(),
-            Some(60 * 60 * 24 * 365),
-        ),
+        cookie_header(&ctx, LANG_COOKIE, lang.code(), Some(60 * 60 * 24 * 365)),
     );
     Ok(res)
 }

@@ -628,7 +628,10 @@ pub async fn archive(s: SignedIn, Form(form): Form<ArchiveForm>) -> Result<Respo
         Ok(()) => Ok(Redirect::to("/org?done=1").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            org_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await
+            with_status(
+                f.status,
+                org_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await,
+            )
         }
     }
 }
@@ -659,7 +662,10 @@ pub async fn set_scope(s: SignedIn, Form(form): Form<ScopeForm>) -> Result<Respo
         Ok(_) => Ok(Redirect::to("/org?done=1").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            org_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await
+            with_status(
+                f.status,
+                org_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await,
+            )
         }
     }
 }
@@ -746,7 +752,10 @@ pub async fn grant_step(
         Ok(()) => Ok(Redirect::to("/org/users?done=1").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            users_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await
+            with_status(
+                f.status,
+                users_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await,
+            )
         }
     }
 }
@@ -779,7 +788,10 @@ pub async fn disable_user(
         Ok(()) => Ok(Redirect::to("/org/users?done=1").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            users_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await
+            with_status(
+                f.status,
+                users_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await,
+            )
         }
     }
 }
@@ -799,7 +811,20 @@ pub async fn mfa_policy(
         Ok(_) => Ok(Redirect::to("/org/users?done=1").into_response()),
         Err(e) => {
             let f: Failure = e.into();
-            users_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await
+            with_status(
+                f.status,
+                users_page(&s, Some(f.message(s.ctx.lang).to_owned()), false).await,
+            )
         }
     }
+}
+
+/// A page shown again after a refusal carries the refusal's status.
+fn with_status(
+    status: StatusCode,
+    page: Result<Response, PageError>,
+) -> Result<Response, PageError> {
+    let mut res = page?;
+    *res.status_mut() = status;
+    Ok(res)
 }

@@ -1,0 +1,173 @@
+//! Every route and the access it needs, in one table: the authorization matrix test drives
+//! each of them as every role at every scope and compares the answer with `docs/access.md`,
+//! and another test keeps this table in step with the router.
+
+use kamae_core::access::{Action, RecordKind};
+use kamae_core::artifact::ArtifactKind;
+
+/// What a route touches, as far as access is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone, signed in or not (sign-in, language, health, static files, the API's document).
+    Public,
+    /// Loopback and configured addresses only.
+    Operators,
+    /// Any signed-in user; what the page or list shows is filtered by `authorize`.
+    SignedIn,
+    /// The caller's own account (password, second factor, tokens).
+    OwnAccount,
+    /// One record of this kind, where it lives, with this action.
+    Record(RecordKind, Action),
+    /// The history of a record: the record must be readable, and so must record history.
+    History,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub policy: Policy,
+}
+
+const fn r(method: &'static str, path: &'static str, policy: Policy) -> Route {
+    Route {
+        method,
+        path,
+        policy,
+    }
+}
+
+use Policy::*;
+
+/// An artifact at any scope; the test tries the group's (published or not) and companies'.
+const ARTIFACT: RecordKind = RecordKind::Artifact(ArtifactKind::RiskAssessment);
+const ORG: RecordKind = RecordKind::Organisation;
+const ADMIN: RecordKind = RecordKind::Administration;
+
+pub const ROUTES: &[Route] = &[
+    r("GET", "/", SignedIn),
+    r("GET", "/signin", Public),
+    r("POST", "/signin", Public),
+    r("POST", "/signout", Public),
+    r("GET", "/signin/second-factor", Public),
+    r("POST", "/signin/second-factor", Public),
+    r("POST", "/lang", Public),
+    r("GET", "/account", OwnAccount),
+    r("POST", "/account/password", OwnAccount),
+    r("POST", "/account/tokens", OwnAccount),
+    r("POST", "/account/tokens/revoke", OwnAccount),
+    r("GET", "/account/second-factor", OwnAccount),
+    r("POST", "/account/second-factor/start", OwnAccount),
+    r("POST", "/account/second-factor/confirm", OwnAccount),
+    r("POST", "/account/second-factor/disable", OwnAccount),
+    r("GET", "/roles/{letter}", SignedIn),
+    r("GET", "/approvals", SignedIn),
+    r("GET", "/artifacts", SignedIn),
+    r("POST", "/artifacts", Record(ARTIFACT, Action::Write)),
+    r("GET", "/artifacts/new", SignedIn),
+    r("GET", "/artifacts/map", SignedIn),
+    r("GET", "/artifacts/{id}", Record(ARTIFACT, Action::Read)),
+    r(
+        "GET",
+        "/artifacts/{id}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/artifacts/{id}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/artifacts/{id}/diff",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "POST",
+        "/artifacts/{id}/submit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/artifacts/{id}/withdraw",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/artifacts/{id}/approve",
+        Record(ARTIFACT, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/artifacts/{id}/reject",
+        Record(ARTIFACT, Action::Approve),
+    ),
+    r("GET", "/history/{kind}/{id}", History),
+    r("GET", "/org", SignedIn),
+    r("GET", "/org/new/{what}", SignedIn),
+    r("POST", "/org/new/company", Record(ORG, Action::Write)),
+    r("POST", "/org/new/site", Record(ORG, Action::Write)),
+    r("POST", "/org/new/department", Record(ORG, Action::Write)),
+    r("POST", "/org/new/person", Record(ORG, Action::Write)),
+    r("POST", "/org/new/staff", Record(ORG, Action::Write)),
+    r("POST", "/org/new/relationship", Record(ORG, Action::Write)),
+    r("POST", "/org/new/user", Record(ADMIN, Action::Write)),
+    r("POST", "/org/new/grant", Record(ADMIN, Action::Write)),
+    r("POST", "/org/archive", Record(ORG, Action::Write)),
+    r("POST", "/org/scope", Record(ORG, Action::Write)),
+    r("GET", "/org/users", Record(ADMIN, Action::Read)),
+    r("POST", "/org/users/disable", Record(ADMIN, Action::Write)),
+    r(
+        "POST",
+        "/org/grants/{id}/revoke",
+        Record(ADMIN, Action::Write),
+    ),
+    r(
+        "POST",
+        "/org/grants/{id}/confirm",
+        Record(ADMIN, Action::Write),
+    ),
+    r("POST", "/org/mfa-policy", Record(ADMIN, Action::Write)),
+    r("GET", "/static/kamae.css", Public),
+    r("GET", "/static/kamae.js", Public),
+    r("GET", "/healthz", Public),
+    r("GET", "/readyz", Public),
+    r("GET", "/metrics", Operators),
+    r("GET", "/api/v1/openapi.json", Public),
+    r("GET", "/api/v1/companies", SignedIn),
+    r("GET", "/api/v1/companies/{id}", Record(ORG, Action::Read)),
+    r("GET", "/api/v1/sites", SignedIn),
+    r("GET", "/api/v1/departments", SignedIn),
+    r("GET", "/api/v1/people", SignedIn),
+    r("GET", "/api/v1/users", Record(ADMIN, Action::Read)),
+    r("GET", "/api/v1/grants", Record(ADMIN, Action::Read)),
+    r("GET", "/api/v1/approvals", SignedIn),
+    r(
+        "POST",
+        "/api/v1/approvals/{id}/approve",
+        Record(ARTIFACT, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/api/v1/approvals/{id}/reject",
+        Record(ARTIFACT, Action::Approve),
+    ),
+    r("GET", "/api/v1/artifacts", SignedIn),
+    r("POST", "/api/v1/artifacts", Record(ARTIFACT, Action::Write)),
+    r(
+        "GET",
+        "/api/v1/artifacts/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/artifacts/{id}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/artifacts/{id}/submit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r("GET", "/api/v1/history/{kind}/{id}", History),
+];
