@@ -103,6 +103,11 @@ pub const ROUTES: &[Route] = &[
         Record(ARTIFACT, Action::Approve),
     ),
     r("GET", "/history/{kind}/{id}", History),
+    r(
+        "GET",
+        "/security",
+        Record(RecordKind::SecurityEvents, Action::Read),
+    ),
     r("GET", "/org", SignedIn),
     r("GET", "/org/new/{what}", SignedIn),
     r("POST", "/org/new/company", Record(ORG, Action::Write)),

@@ -16,7 +16,8 @@ use crate::error::Failure;
 struct AccountPage<'a> {
     chrome: Chrome<'a>,
     mfa: MfaStatus,
-    tokens: Vec<ApiTokenView>,
+    /// Each token with its creation and expiry in the group's time zone.
+    tokens: Vec<(ApiTokenView, String, String)>,
     /// A token just created: shown once.
     new_token: Option<String>,
     message: Option<String>,
@@ -45,12 +46,30 @@ async fn account_page_with(
         .mfa_status(actor)
         .await
         .map_err(|e| ctx.fail(e))?;
+    let tz = ctx
+        .state
+        .store
+        .group(actor)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .calendar
+        .time_zone;
     let tokens = ctx
         .state
         .store
         .api_tokens(actor)
         .await
-        .map_err(|e| ctx.fail(e))?;
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|k| {
+            let created = crate::render::local(k.created_at, tz);
+            let expires = k
+                .expires_at
+                .map(|e| crate::render::local(e, tz))
+                .unwrap_or_default();
+            (k, created, expires)
+        })
+        .collect();
     let required_roles = mfa.required_roles.join(", ");
     let page = AccountPage {
         chrome: Chrome::new(ctx, "account"),

@@ -49,6 +49,14 @@ pub fn action_key(action: &str) -> Option<&'static str> {
         "sign_in" => "action.sign_in",
         "sign_out" => "action.sign_out",
         "sign_in_failed" => "action.sign_in_failed",
+        "mfa_enabled" => "action.mfa_enabled",
+        "mfa_disabled" => "action.mfa_disabled",
+        "mfa_enrolment_started" => "action.mfa_enrolment_started",
+        "mfa_passed" => "action.mfa_passed",
+        "mfa_failed" => "action.mfa_failed",
+        "recovery_code_used" => "action.recovery_code_used",
+        "password_changed" => "action.password_changed",
+        "touch" => "action.touch",
         _ => return None,
     })
 }
@@ -121,6 +129,14 @@ mod tests {
             "sign_in",
             "sign_out",
             "sign_in_failed",
+            "mfa_enabled",
+            "mfa_disabled",
+            "mfa_enrolment_started",
+            "mfa_passed",
+            "mfa_failed",
+            "recovery_code_used",
+            "password_changed",
+            "touch",
         ] {
             let key = action_key(action).unwrap_or_else(|| panic!("{action}"));
             for lang in [Lang::Ja, Lang::En] {

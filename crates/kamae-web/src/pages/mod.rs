@@ -10,6 +10,7 @@ mod home;
 mod map;
 mod org;
 mod roles;
+mod security;
 
 use askama::Template;
 use axum::Router;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/artifacts/{id}/diff", get(artifacts::diff))
         .route("/artifacts/{id}/{step}", post(artifacts::step))
         .route("/history/{kind}/{id}", get(history::history))
+        .route("/security", get(security::security))
         .route("/org", get(org::org))
         .route("/org/new/{what}", get(org::new_form).post(org::create))
         .route("/org/archive", post(org::archive))
@@ -74,6 +76,8 @@ pub struct Chrome<'a> {
     pub active: &'static str,
     pub roles: Vec<NavRole>,
     pub path: String,
+    /// The security event log is shown in the menu to those who may read it.
+    pub security_log: bool,
 }
 
 pub struct NavRole {
@@ -104,6 +108,17 @@ impl<'a> Chrome<'a> {
                 })
                 .collect(),
             path: ctx.path.clone(),
+            security_log: ctx.actor.as_ref().is_some_and(|a| {
+                kamae_core::access::authorize(
+                    a,
+                    kamae_core::access::Action::Read,
+                    &kamae_core::access::Resource {
+                        group: a.group(),
+                        kind: kamae_core::access::RecordKind::SecurityEvents,
+                        scope: kamae_core::access::Scope::Group,
+                    },
+                ) == kamae_core::access::Decision::Allow
+            }),
         }
     }
 
