@@ -86,6 +86,7 @@ pub struct ArtifactSummary {
     pub latest_state: ApprovalState,
     /// The highest-numbered approved version, if any.
     pub current: Option<VersionRef>,
+    pub current_title: Option<String>,
 }
 
 /// One version in the list of its series.
@@ -294,6 +295,11 @@ impl Store {
                         .unwrap_or_default(),
                     latest: latest.reference.clone(),
                     latest_state: latest.state,
+                    current_title: current.and_then(|c| {
+                        titles
+                            .get(&c.reference.version.to_string())
+                            .map(|t| t.0.clone())
+                    }),
                     current: current.map(|c| c.reference.clone()),
                 })
             })

@@ -1500,3 +1500,21 @@ impl Store {
         w.commit().await
     }
 }
+
+impl Store {
+    /// The names of the group's users by e-mail address, for history read by people.
+    pub async fn user_names_by_email(
+        &self,
+        actor: &Actor,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        self.db
+            .fetch_all(
+                "SELECT email, name FROM users WHERE group_id = $1",
+                args![t(actor.group())],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("email")?, r.text("name")?)))
+            .collect()
+    }
+}

@@ -70,6 +70,43 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
+/// How a value reads: user ids as names, instants in the group's time zone.
+pub struct Readable<'a> {
+    pub names: &'a std::collections::HashMap<String, String>,
+    pub tz: Tz,
+}
+
+impl Readable<'_> {
+    pub fn value(&self, v: &str) -> String {
+        if let Some(name) = self.names.get(v) {
+            return name.clone();
+        }
+        if v.len() >= 20
+            && v.as_bytes().get(4) == Some(&b'-')
+            && let Ok(t) = DateTime::parse_from_rfc3339(v)
+        {
+            return local(t.with_timezone(&Utc), self.tz);
+        }
+        v.to_owned()
+    }
+}
+
+/// The fields that differ between two images, made readable.
+pub fn readable_changes(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+    r: &Readable<'_>,
+) -> Vec<FieldChange> {
+    field_changes(before, after)
+        .into_iter()
+        .map(|c| FieldChange {
+            before: c.before.map(|v| r.value(&v)),
+            after: c.after.map(|v| r.value(&v)),
+            field: c.field,
+        })
+        .collect()
+}
+
 /// The fields that differ between a before and an after image (every field when one side
 /// is missing), in the order of the after image.
 pub fn field_changes(

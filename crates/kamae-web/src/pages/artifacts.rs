@@ -115,9 +115,13 @@ async fn candidates(
     Ok(all
         .into_iter()
         .filter(|a| kind.may_use(a.kind))
-        .filter_map(|a| a.current)
-        .map(|c| {
-            let label = t.pick(&c.label_ja(), &c.label_en()).to_owned();
+        .filter_map(|a| {
+            a.current
+                .clone()
+                .map(|c| (c, a.current_title.clone().unwrap_or_default()))
+        })
+        .map(|(c, title)| {
+            let label = format!("{} — {title}", t.pick(&c.label_ja(), &c.label_en()));
             (c.version.to_string(), label, checked.contains(&c.version))
         })
         .collect())

@@ -178,6 +178,17 @@ pub fn svg(t: T<'_>, items: &[MapArtifact]) -> String {
         for (i, item) in items.iter().filter(|a| a.kind.role() == r).enumerate() {
             let ay = y + 44.0 + i as f64 * 66.0;
             let (href, state_class, line2) = match &item.shown {
+                // Several series of this kind (the group's and companies'): the list of them.
+                Some(a) if item.other_series > 0 => (
+                    format!("/artifacts?kind={}", item.kind.as_str()),
+                    format!("state-{}", a.latest_state.as_str()),
+                    format!(
+                        "{} {} +{}",
+                        t.version(&a.latest.number),
+                        t.pick(a.latest_state.label_ja(), a.latest_state.label_en()),
+                        item.other_series
+                    ),
+                ),
                 Some(a) => {
                     let state = t.pick(a.latest_state.label_ja(), a.latest_state.label_en());
                     let more = if item.other_series > 0 {

@@ -5,10 +5,10 @@ use askama::Template;
 use axum::response::Response;
 use kamae_store::users::GrantView;
 
-use super::history::{HistoryRow, action_key};
+use super::history::{HistoryRow, row};
 use super::{Chrome, render};
 use crate::ctx::{PageError, SignedIn};
-use crate::render::{field_changes, local, local_text};
+use crate::render::{Readable, local};
 
 #[derive(Template)]
 #[template(path = "security.html")]
@@ -37,21 +37,16 @@ pub async fn security(s: SignedIn) -> Result<Response, PageError> {
         .calendar
         .time_zone;
     let t = ctx.t();
+    let mut names = store.user_labels(&actor).await.map_err(|e| ctx.fail(e))?;
+    names.extend(
+        store
+            .user_names_by_email(&actor)
+            .await
+            .map_err(|e| ctx.fail(e))?,
+    );
+    let readable = Readable { names: &names, tz };
     let page = SecurityPage {
-        events: events
-            .into_iter()
-            .map(|e| HistoryRow {
-                seq: e.seq,
-                at: local_text(&e.at, tz),
-                actor: e.actor.clone(),
-                action: action_key(&e.action)
-                    .map(|k| t.get(k).to_owned())
-                    .unwrap_or(e.action.clone()),
-                record_kind: e.record_kind.clone(),
-                reason: e.reason.clone(),
-                changes: field_changes(e.before.as_ref(), e.after.as_ref()),
-            })
-            .collect(),
+        events: events.into_iter().map(|e| row(t, e, &readable)).collect(),
         grants: grants
             .into_iter()
             .map(|g| {
