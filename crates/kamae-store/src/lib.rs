@@ -15,6 +15,7 @@ pub mod demo;
 pub mod mfa;
 pub mod org;
 pub mod signin;
+pub mod synth;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -76,6 +76,22 @@ pub enum Command {
     Backup(FileArg),
     /// Restore a backup into an empty data directory.
     Restore(RestoreArgs),
+    /// Load the large synthetic group BENCH (for scripts/bench-web; not for real data).
+    #[command(hide = true)]
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    #[arg(long, default_value_t = 300)]
+    pub companies: usize,
+    #[arg(long, default_value_t = 1000)]
+    pub sites: usize,
+    #[arg(long, default_value_t = 15_000)]
+    pub users: usize,
+    /// Days of history, the clock stepped one day at a time.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
 }
 
 #[derive(Debug, Args)]

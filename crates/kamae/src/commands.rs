@@ -196,6 +196,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Synth(a) => crate::synth::run(open(&cli, true).await?, a).await,
     }
 }
 
