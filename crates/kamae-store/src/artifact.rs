@@ -144,11 +144,16 @@ fn content_hash(title: &str, body: &str, inputs: &[ArtifactVersionId]) -> String
     hex::encode(h.finalize())
 }
 
-/// Every version of the group with what authorization and staleness need.
+/// Every version of the group with what lists, authorization and staleness need, read in
+/// one query per request: pages that show several views of the artifacts derive them all
+/// from one reading.
 struct VersionRow {
     reference: VersionRef,
     company: Option<CompanyId>,
     state: ApprovalState,
+    title: String,
+    created_by: String,
+    submitted_by: Option<String>,
 }
 
 fn version_row_from(r: &Row) -> Result<VersionRow> {
@@ -164,7 +169,18 @@ fn version_row_from(r: &Row) -> Result<VersionRow> {
         },
         company: r.opt_parse("company_id")?,
         state: ApprovalState::parse(&r.text("state")?)?,
+        title: r.text("title")?,
+        created_by: r.text("created_by")?,
+        submitted_by: r.opt_text("submitted_by")?,
     })
+}
+
+/// What the home page shows of the artifacts, from one reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactOverview {
+    pub artifacts: Vec<ArtifactSummary>,
+    pub inbox: Vec<ArtifactSummary>,
+    pub stale: Vec<StaleView>,
 }
 
 impl Store {
@@ -172,7 +188,8 @@ impl Store {
         let rows = self
             .db
             .fetch_all(
-                "SELECT v.id, v.series_id, v.number, s.kind, s.company_id, c.code AS company_code, a.state \
+                "SELECT v.id, v.series_id, v.number, v.title, v.created_by, s.kind, s.company_id, \
+                 c.code AS company_code, a.state, a.submitted_by \
                  FROM artifact_versions v JOIN artifact_series s ON s.id = v.series_id \
                  JOIN approvals a ON a.document_id = v.id \
                  LEFT JOIN companies c ON c.id = s.company_id \
@@ -224,24 +241,11 @@ impl Store {
         series: ArtifactSeriesId,
     ) -> Result<Vec<VersionSummary>> {
         let rows = self.version_rows(actor).await?;
-        let titles: HashMap<String, String> = self
-            .db
-            .fetch_all(
-                "SELECT id, title FROM artifact_versions WHERE group_id = $1 AND series_id = $2",
-                args![t(actor.group()), t(series)],
-            )
-            .await?
-            .iter()
-            .map(|r| Ok((r.text("id")?, r.text("title")?)))
-            .collect::<Result<_>>()?;
         let mut out: Vec<VersionSummary> = rows
             .into_iter()
             .filter(|v| v.reference.series == series && Self::readable(actor, v))
             .map(|v| VersionSummary {
-                title: titles
-                    .get(&v.reference.version.to_string())
-                    .cloned()
-                    .unwrap_or_default(),
+                title: v.title,
                 reference: v.reference,
                 state: v.state,
             })
@@ -255,55 +259,41 @@ impl Store {
 
     /// Every artifact series the actor may see, with its latest and current versions.
     pub async fn artifacts(&self, actor: &Actor) -> Result<Vec<ArtifactSummary>> {
+        Ok(summaries(actor, &self.version_rows(actor).await?))
+    }
+
+    /// The artifacts, the approvals inbox and what is stale, from one reading of the
+    /// versions (the home page shows all three).
+    pub async fn artifact_overview(&self, actor: &Actor) -> Result<ArtifactOverview> {
         let rows = self.version_rows(actor).await?;
-        let titles: HashMap<String, (String, String)> = self
+        let edges = self.input_edges(actor).await?;
+        let artifacts = summaries(actor, &rows);
+        Ok(ArtifactOverview {
+            inbox: inbox(actor, &rows, &artifacts),
+            stale: stale_views(actor, &rows, edges),
+            artifacts,
+        })
+    }
+
+    async fn input_edges(
+        &self,
+        actor: &Actor,
+    ) -> Result<HashMap<ArtifactVersionId, Vec<ArtifactVersionId>>> {
+        let edges = self
             .db
             .fetch_all(
-                "SELECT id, title, created_by FROM artifact_versions WHERE group_id = $1",
+                "SELECT version_id, input_version_id FROM artifact_inputs WHERE group_id = $1",
                 args![t(actor.group())],
             )
-            .await?
-            .iter()
-            .map(|r| Ok((r.text("id")?, (r.text("title")?, r.text("created_by")?))))
-            .collect::<Result<_>>()?;
-        let mut by_series: Vec<(ArtifactSeriesId, Vec<&VersionRow>)> = Vec::new();
-        for v in rows.iter().filter(|v| Self::readable(actor, v)) {
-            match by_series.iter_mut().find(|(s, _)| *s == v.reference.series) {
-                Some((_, list)) => list.push(v),
-                None => by_series.push((v.reference.series, vec![v])),
-            }
+            .await?;
+        let mut inputs: HashMap<ArtifactVersionId, Vec<ArtifactVersionId>> = HashMap::new();
+        for e in &edges {
+            inputs
+                .entry(e.parse("version_id")?)
+                .or_default()
+                .push(e.parse("input_version_id")?);
         }
-        Ok(by_series
-            .into_iter()
-            .filter_map(|(series, list)| {
-                let latest = list.iter().max_by_key(|v| v.reference.number)?;
-                let current = list
-                    .iter()
-                    .filter(|v| v.state == ApprovalState::Approved)
-                    .max_by_key(|v| v.reference.number);
-                Some(ArtifactSummary {
-                    series,
-                    kind: latest.reference.kind,
-                    company_code: latest.reference.company_code.clone(),
-                    latest_title: titles
-                        .get(&latest.reference.version.to_string())
-                        .map(|t| t.0.clone())
-                        .unwrap_or_default(),
-                    latest_created_by: titles
-                        .get(&latest.reference.version.to_string())
-                        .map(|t| t.1.clone())
-                        .unwrap_or_default(),
-                    latest: latest.reference.clone(),
-                    latest_state: latest.state,
-                    current_title: current.and_then(|c| {
-                        titles
-                            .get(&c.reference.version.to_string())
-                            .map(|t| t.0.clone())
-                    }),
-                    current: current.map(|c| c.reference.clone()),
-                })
-            })
-            .collect())
+        Ok(inputs)
     }
 
     pub async fn artifact_version(
@@ -708,124 +698,148 @@ impl Store {
 
     /// Submitted versions that the actor may decide: the approvals inbox.
     pub async fn approvals_inbox(&self, actor: &Actor) -> Result<Vec<ArtifactSummary>> {
-        let me = actor.user().map(|u| u.to_string());
         let rows = self.version_rows(actor).await?;
-        let submitters: HashMap<String, Option<String>> = self
-            .db
-            .fetch_all(
-                "SELECT document_id, submitted_by FROM approvals WHERE group_id = $1 AND state = 'submitted'",
-                args![t(actor.group())],
-            )
-            .await?
-            .iter()
-            .map(|r| Ok((r.text("document_id")?, r.opt_text("submitted_by")?)))
-            .collect::<Result<_>>()?;
-        let summaries = self.artifacts(actor).await?;
-        Ok(summaries
-            .into_iter()
-            .filter(|s| {
-                s.latest_state == ApprovalState::Submitted
-                    && submitters
-                        .get(&s.latest.version.to_string())
-                        .cloned()
-                        .flatten()
-                        != me
-                    && rows.iter().any(|v| {
-                        v.reference.version == s.latest.version
-                            && kamae_core::access::authorize(
-                                actor,
-                                Action::Approve,
-                                &kamae_core::access::Resource {
-                                    group: actor.group(),
-                                    kind: RecordKind::Artifact(v.reference.kind),
-                                    scope: scope_of(v.company),
-                                },
-                            ) == kamae_core::access::Decision::Allow
-                    })
-            })
-            .collect())
+        Ok(inbox(actor, &rows, &summaries(actor, &rows)))
     }
 
     /// What is stale, and why, among the artifacts the actor may see.
     pub async fn stale_artifacts(&self, actor: &Actor) -> Result<Vec<StaleView>> {
         let rows = self.version_rows(actor).await?;
-        let edges = self
-            .db
-            .fetch_all(
-                "SELECT version_id, input_version_id FROM artifact_inputs WHERE group_id = $1",
-                args![t(actor.group())],
-            )
-            .await?;
-        let mut inputs: HashMap<ArtifactVersionId, Vec<ArtifactVersionId>> = HashMap::new();
-        for e in &edges {
-            inputs
-                .entry(e.parse("version_id")?)
-                .or_default()
-                .push(e.parse("input_version_id")?);
+        let edges = self.input_edges(actor).await?;
+        Ok(stale_views(actor, &rows, edges))
+    }
+}
+
+fn summaries(actor: &Actor, rows: &[VersionRow]) -> Vec<ArtifactSummary> {
+    // Series in the order their first version comes in the sorted rows.
+    let mut order: Vec<ArtifactSeriesId> = Vec::new();
+    let mut by_series: HashMap<ArtifactSeriesId, Vec<&VersionRow>> = HashMap::new();
+    for v in rows.iter().filter(|v| Store::readable(actor, v)) {
+        let list = by_series.entry(v.reference.series).or_default();
+        if list.is_empty() {
+            order.push(v.reference.series);
         }
-        let nodes: Vec<VersionNode> = rows
+        list.push(v);
+    }
+    order
+        .into_iter()
+        .filter_map(|series| {
+            let list = by_series.get(&series)?;
+            let latest = list.iter().max_by_key(|v| v.reference.number)?;
+            let current = list
+                .iter()
+                .filter(|v| v.state == ApprovalState::Approved)
+                .max_by_key(|v| v.reference.number);
+            Some(ArtifactSummary {
+                series,
+                kind: latest.reference.kind,
+                company_code: latest.reference.company_code.clone(),
+                latest_title: latest.title.clone(),
+                latest_created_by: latest.created_by.clone(),
+                latest: latest.reference.clone(),
+                latest_state: latest.state,
+                current_title: current.map(|c| c.title.clone()),
+                current: current.map(|c| c.reference.clone()),
+            })
+        })
+        .collect()
+}
+
+fn inbox(
+    actor: &Actor,
+    rows: &[VersionRow],
+    summaries: &[ArtifactSummary],
+) -> Vec<ArtifactSummary> {
+    let me = actor.user().map(|u| u.to_string());
+    let by_id: HashMap<ArtifactVersionId, &VersionRow> =
+        rows.iter().map(|v| (v.reference.version, v)).collect();
+    summaries
+        .iter()
+        .filter(|s| {
+            s.latest_state == ApprovalState::Submitted
+                && by_id.get(&s.latest.version).is_some_and(|v| {
+                    v.submitted_by != me
+                        && kamae_core::access::authorize(
+                            actor,
+                            Action::Approve,
+                            &kamae_core::access::Resource {
+                                group: actor.group(),
+                                kind: RecordKind::Artifact(v.reference.kind),
+                                scope: scope_of(v.company),
+                            },
+                        ) == kamae_core::access::Decision::Allow
+                })
+        })
+        .cloned()
+        .collect()
+}
+
+fn stale_views(
+    actor: &Actor,
+    rows: &[VersionRow],
+    mut inputs: HashMap<ArtifactVersionId, Vec<ArtifactVersionId>>,
+) -> Vec<StaleView> {
+    let nodes: Vec<VersionNode> = rows
+        .iter()
+        .map(|v| VersionNode {
+            id: v.reference.version,
+            series: v.reference.series,
+            number: v.reference.number,
+            approved: v.state == ApprovalState::Approved,
+            inputs: inputs.remove(&v.reference.version).unwrap_or_default(),
+        })
+        .collect();
+    let by_id: HashMap<ArtifactVersionId, &VersionRow> =
+        rows.iter().map(|v| (v.reference.version, v)).collect();
+    let hidden = || VersionRef {
+        version: ArtifactVersionId::from_uuid(uuid::Uuid::nil()),
+        series: ArtifactSeriesId::from_uuid(uuid::Uuid::nil()),
+        kind: ArtifactKind::ObjectivesAndTargets,
+        company: None,
+        company_code: None,
+        number: 0,
+    };
+    let describe = |id: &ArtifactVersionId| -> Option<VersionRef> {
+        by_id
+            .get(id)
+            .filter(|v| Store::readable(actor, v))
+            .map(|v| v.reference.clone())
+    };
+    let mut out = Vec::new();
+    for s in stale_artifacts(&nodes) {
+        let Some(artifact) = describe(&s.version) else {
+            continue;
+        };
+        let reasons = s
+            .reasons
             .iter()
-            .map(|v| VersionNode {
-                id: v.reference.version,
-                series: v.reference.series,
-                number: v.reference.number,
-                approved: v.state == ApprovalState::Approved,
-                inputs: inputs.remove(&v.reference.version).unwrap_or_default(),
+            .map(|r: &StaleReason| {
+                let used = describe(&r.used);
+                let newer = describe(&r.newer);
+                let via: Vec<VersionRef> = r
+                    .via
+                    .iter()
+                    .map(|v| describe(v).unwrap_or_else(hidden))
+                    .collect();
+                let (ja, en) = match (&used, &newer) {
+                    (Some(u), Some(n)) => explain(&artifact, u, n, &via),
+                    _ => (
+                        "見る権限のない成果物が新しい版になりました".to_owned(),
+                        "an artifact outside your scope has a newer approved version".to_owned(),
+                    ),
+                };
+                StaleExplained {
+                    used: used.unwrap_or_else(hidden),
+                    newer: newer.unwrap_or_else(hidden),
+                    via,
+                    ja,
+                    en,
+                }
             })
             .collect();
-        let by_id: HashMap<ArtifactVersionId, &VersionRow> =
-            rows.iter().map(|v| (v.reference.version, v)).collect();
-        let hidden = || VersionRef {
-            version: ArtifactVersionId::from_uuid(uuid::Uuid::nil()),
-            series: ArtifactSeriesId::from_uuid(uuid::Uuid::nil()),
-            kind: ArtifactKind::ObjectivesAndTargets,
-            company: None,
-            company_code: None,
-            number: 0,
-        };
-        let describe = |id: &ArtifactVersionId| -> Option<VersionRef> {
-            by_id
-                .get(id)
-                .filter(|v| Self::readable(actor, v))
-                .map(|v| v.reference.clone())
-        };
-        let mut out = Vec::new();
-        for s in stale_artifacts(&nodes) {
-            let Some(artifact) = describe(&s.version) else {
-                continue;
-            };
-            let reasons = s
-                .reasons
-                .iter()
-                .map(|r: &StaleReason| {
-                    let used = describe(&r.used);
-                    let newer = describe(&r.newer);
-                    let via: Vec<VersionRef> = r
-                        .via
-                        .iter()
-                        .map(|v| describe(v).unwrap_or_else(hidden))
-                        .collect();
-                    let (ja, en) = match (&used, &newer) {
-                        (Some(u), Some(n)) => explain(&artifact, u, n, &via),
-                        _ => (
-                            "見る権限のない成果物が新しい版になりました".to_owned(),
-                            "an artifact outside your scope has a newer approved version"
-                                .to_owned(),
-                        ),
-                    };
-                    StaleExplained {
-                        used: used.unwrap_or_else(hidden),
-                        newer: newer.unwrap_or_else(hidden),
-                        via,
-                        ja,
-                        en,
-                    }
-                })
-                .collect();
-            out.push(StaleView { artifact, reasons });
-        }
-        Ok(out)
+        out.push(StaleView { artifact, reasons });
     }
+    out
 }
 
 fn explain(

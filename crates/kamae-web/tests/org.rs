@@ -194,7 +194,7 @@ async fn administrators_grant_and_revoke() {
     .await;
     assert_eq!(
         res.status(),
-        200,
+        422,
         "a revocation without a reason is refused on the page"
     );
     assert!(

@@ -9,6 +9,9 @@ use kamae_store::users::GrantView;
 use super::{Chrome, render};
 use crate::ctx::{PageError, SignedIn};
 
+/// How many stale artifacts the home page lists before pointing to the map.
+const HOME_STALE: usize = 20;
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
@@ -16,6 +19,7 @@ struct HomePage<'a> {
     inbox: Vec<ArtifactSummary>,
     my_open: Vec<ArtifactSummary>,
     stale: Vec<StaleView>,
+    stale_total: usize,
     /// Grants of executive, ciso and administration: for the CISO and auditors only.
     sensitive: Option<Vec<GrantView>>,
 }
@@ -23,11 +27,12 @@ struct HomePage<'a> {
 pub async fn home(s: SignedIn) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
     let store = &ctx.state.store;
-    let inbox = store
-        .approvals_inbox(&actor)
+    let overview = store
+        .artifact_overview(&actor)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let all = store.artifacts(&actor).await.map_err(|e| ctx.fail(e))?;
+    let inbox = overview.inbox;
+    let all = overview.artifacts;
     let email = ctx.actor.as_ref().and_then(|a| match a {
         kamae_core::access::Actor::User(p) => Some(p.email.clone()),
         _ => None,
@@ -39,10 +44,9 @@ pub async fn home(s: SignedIn) -> Result<Response, PageError> {
                 && email.as_deref() == Some(a.latest_created_by.as_str())
         })
         .collect();
-    let stale = store
-        .stale_artifacts(&actor)
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    // The first few; the map lists them all.
+    let stale_total = overview.stale.len();
+    let stale: Vec<StaleView> = overview.stale.into_iter().take(HOME_STALE).collect();
     let may_see_security = authorize(
         &actor,
         Action::Read,
@@ -67,6 +71,7 @@ pub async fn home(s: SignedIn) -> Result<Response, PageError> {
         inbox,
         my_open,
         stale,
+        stale_total,
         sensitive,
     };
     Ok(render(&page))
