@@ -461,7 +461,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn insert_version(
+    pub(crate) async fn insert_version(
         w: &mut Write,
         actor: &Actor,
         series: ArtifactSeriesId,
@@ -565,6 +565,22 @@ impl Store {
         let all = self.version_rows(actor).await?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let stored = stored_version(&mut w, actor, id).await?;
+        if w.fetch_optional(
+            "SELECT version_id FROM standard_versions WHERE group_id = $1 AND version_id = $2",
+            args![t(actor.group()), t(id)],
+        )
+        .await?
+        .is_some()
+        {
+            // The body of a structured standard is written from its items; editing the
+            // text alone would leave the two saying different things.
+            return Err(Problem::new(
+                "edit_standard_items",
+                "基準は項目として編集します（基準の画面、または kamae standard import）",
+                "the standard is edited as items (on the standard's page, or with kamae standard import)",
+            )
+            .into());
+        }
         for hidden in &stored.inputs {
             let readable = all
                 .iter()
@@ -886,15 +902,15 @@ fn explain(
 }
 
 /// A version as stored, read inside a write: what approval binds to.
-struct StoredVersion {
+pub(crate) struct StoredVersion {
     series: ArtifactSeriesId,
     title: String,
     body: String,
-    inputs: Vec<ArtifactVersionId>,
+    pub(crate) inputs: Vec<ArtifactVersionId>,
     state: ApprovalState,
 }
 
-async fn stored_version(
+pub(crate) async fn stored_version(
     w: &mut Write,
     actor: &Actor,
     id: ArtifactVersionId,

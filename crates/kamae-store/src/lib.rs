@@ -14,6 +14,7 @@ pub mod backup;
 pub mod demo;
 pub mod mfa;
 pub mod org;
+pub mod rules;
 pub mod signin;
 pub mod synth;
 #[cfg(feature = "testing")]

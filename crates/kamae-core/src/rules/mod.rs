@@ -1,0 +1,6 @@
+//! Role D: the group's security standard (基準) — items that are tiered, measurable and
+//! explained — and, around it, exceptions, advice, the watch list and the glossary.
+
+mod items;
+
+pub use items::*;

@@ -1,0 +1,603 @@
+//! The standard's items as a table: the template, CSV and XLSX in, CSV and XLSX out. The
+//! column headers are fixed, in Japanese or in English (`docs/formats.md`).
+
+use std::io::Cursor;
+
+use kamae_core::Problem;
+use kamae_core::rules::{Criterion, FrameworkRef, ProductOption, StandardItem, Tier, check_items};
+use kamae_core::text::Code;
+
+use crate::table::Table;
+use crate::text::{decode, neutralise, unneutralise};
+use crate::{FileProblem, FileProblems, MAX_FILE_BYTES, too_large};
+
+/// A column of the items table: its key, its English and Japanese headers, whether a row
+/// must fill it.
+pub struct Column {
+    pub key: &'static str,
+    pub en: &'static str,
+    pub ja: &'static str,
+    pub required: bool,
+}
+
+const fn col(key: &'static str, en: &'static str, ja: &'static str, required: bool) -> Column {
+    Column {
+        key,
+        en,
+        ja,
+        required,
+    }
+}
+
+pub const COLUMNS: [Column; 14] = [
+    col("code", "code", "項目ID", true),
+    col("title", "title", "項目名", true),
+    col("category", "category", "分類", true),
+    col("tier", "tier", "区分", true),
+    col("requirement", "requirement", "要求事項", true),
+    col("criterion", "criterion", "基準", true),
+    col("criterion_value", "criterion value", "基準値", false),
+    col("criterion_unit", "criterion unit", "単位", false),
+    col("rationale", "rationale", "なぜ必要か", true),
+    col("check", "check", "確認方法", true),
+    col("alternative", "alternative", "代替策", false),
+    col("applicability", "applicability", "適用", false),
+    col("options", "options", "推奨製品・サービス", false),
+    col("mappings", "mappings", "外部基準との対応", false),
+];
+
+/// The formats a standard comes in or goes out as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Oscal,
+}
+
+impl Format {
+    /// The format given, or the one the file's name says.
+    pub fn of(file: &str, given: Option<&str>) -> Result<Format, Problem> {
+        let given = given.map(|g| g.trim().to_ascii_lowercase());
+        let by_name = || {
+            let lower = file.to_ascii_lowercase();
+            if lower.ends_with(".csv") {
+                Some(Format::Csv)
+            } else if lower.ends_with(".xlsx") {
+                Some(Format::Xlsx)
+            } else if lower.ends_with(".json") {
+                Some(Format::Oscal)
+            } else {
+                None
+            }
+        };
+        let found = match given.as_deref() {
+            Some("csv") => Some(Format::Csv),
+            Some("xlsx") => Some(Format::Xlsx),
+            Some("oscal") | Some("json") => Some(Format::Oscal),
+            Some(_) => None,
+            None => by_name(),
+        };
+        found.ok_or_else(|| {
+            Problem::new(
+                "unknown_format",
+                format!("{file} の形式がわかりません。--format csv|xlsx|oscal を指定してください"),
+                format!("cannot tell the format of {file}: give --format csv|xlsx|oscal"),
+            )
+        })
+    }
+}
+
+fn header_key(h: &str) -> Option<&'static str> {
+    let h = h.trim().trim_start_matches('\u{feff}');
+    let folded: String = h
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .collect();
+    COLUMNS
+        .iter()
+        .find(|c| c.ja == h || c.en.replace(' ', "") == folded || c.key.replace('_', "") == folded)
+        .map(|c| c.key)
+}
+
+/// Splits a list cell: items separated by `;`, `；` or line breaks.
+fn list(cell: &str) -> Vec<String> {
+    cell.split(['\n', ';', '；'])
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `製品A（年額約120万円）` or `Product A (about 1.2 million yen a year)`.
+fn option(s: &str) -> ProductOption {
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let (Some(i), true) = (s.find(open), s.ends_with(close)) {
+            let name = s[..i].trim();
+            let note = s[i + open.len_utf8()..s.len() - close.len_utf8()].trim();
+            if !name.is_empty() {
+                return ProductOption {
+                    name: name.to_owned(),
+                    cost_note: Some(note.to_owned()).filter(|n| !n.is_empty()),
+                };
+            }
+        }
+    }
+    ProductOption {
+        name: s.to_owned(),
+        cost_note: None,
+    }
+}
+
+fn written_option(o: &ProductOption) -> String {
+    match &o.cost_note {
+        Some(c) => format!("{}（{c}）", o.name),
+        None => o.name.clone(),
+    }
+}
+
+/// Items from a table, every row checked; nothing comes back unless every row is right.
+fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblems> {
+    let mut problems = Vec::new();
+    let mut keys: Vec<Option<&'static str>> = Vec::new();
+    for h in &table.header {
+        let k = header_key(h);
+        if k.is_none() && !h.trim().is_empty() {
+            problems.push(
+                FileProblem::new(
+                    file,
+                    Problem::new(
+                        "unknown_column",
+                        format!("列 {h:?} は使えません（docs/formats.md の列名を使ってください）"),
+                        format!("column {h:?} is not one of the items table's columns (see docs/formats.md)"),
+                    ),
+                )
+                .row(1)
+                .field(h.clone()),
+            );
+        }
+        if let Some(k) = k
+            && keys.contains(&Some(k))
+        {
+            problems.push(
+                FileProblem::new(
+                    file,
+                    Problem::new(
+                        "duplicate_column",
+                        format!("列 {h:?} が2回あります"),
+                        format!("column {h:?} appears twice"),
+                    ),
+                )
+                .row(1)
+                .field(h.clone()),
+            );
+        }
+        keys.push(k);
+    }
+    for c in COLUMNS.iter().filter(|c| c.required) {
+        if !keys.contains(&Some(c.key)) {
+            problems.push(
+                FileProblem::new(
+                    file,
+                    Problem::new(
+                        "missing_column",
+                        format!("必須の列「{}」（{}）がありません", c.ja, c.en),
+                        format!("the required column {:?} ({}) is missing", c.en, c.ja),
+                    ),
+                )
+                .row(1),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(FileProblems(problems));
+    }
+    let mut items = Vec::new();
+    let mut rows = Vec::new();
+    for (n, row) in &table.rows {
+        let cell = |key: &str| -> String {
+            keys.iter()
+                .position(|k| *k == Some(key))
+                .and_then(|i| row.get(i))
+                .map(|c| unneutralise(c.trim()).to_owned())
+                .unwrap_or_default()
+        };
+        let opt = |key: &str| Some(cell(key)).filter(|c| !c.is_empty());
+        let here = |field: &str, p: Problem| FileProblem::new(file, p).row(*n).field(field);
+        let code = match Code::parse(&cell("code")) {
+            Ok(c) => Some(c),
+            Err(p) => {
+                problems.push(here("code", p));
+                None
+            }
+        };
+        let tier = match Tier::read(&cell("tier")) {
+            Ok(t) => Some(t),
+            Err(p) => {
+                problems.push(here("tier", p));
+                None
+            }
+        };
+        let mut mappings = Vec::new();
+        for m in list(&cell("mappings")) {
+            match FrameworkRef::parse(&m) {
+                Ok(r) => mappings.push(r),
+                Err(p) => problems.push(here("mappings", p)),
+            }
+        }
+        let (Some(code), Some(tier)) = (code, tier) else {
+            continue;
+        };
+        items.push(StandardItem {
+            code,
+            title: cell("title"),
+            requirement: cell("requirement"),
+            criterion: Criterion {
+                text: cell("criterion"),
+                value: opt("criterion_value"),
+                unit: opt("criterion_unit"),
+            },
+            rationale: cell("rationale"),
+            check: cell("check"),
+            alternative: opt("alternative"),
+            category: cell("category"),
+            tier,
+            applicability: opt("applicability"),
+            options: list(&cell("options")).iter().map(|o| option(o)).collect(),
+            mappings,
+        });
+        rows.push(*n);
+    }
+    for (i, field, p) in check_items(&items) {
+        let row = rows.get(i - 1).copied().unwrap_or(0);
+        problems.push(FileProblem::new(file, p).row(row).field(field));
+    }
+    if problems.is_empty() {
+        Ok(items)
+    } else {
+        problems.sort_by_key(|p| p.row);
+        Err(FileProblems(problems))
+    }
+}
+
+/// Reads items from CSV: UTF-8 (with or without a BOM) or Shift_JIS.
+pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Vec<StandardItem>, FileProblems> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(file, bytes.len()));
+    }
+    let text = decode(bytes).ok_or_else(|| {
+        FileProblems::one(FileProblem::new(
+            file,
+            Problem::new(
+                "unreadable_encoding",
+                "文字コードを読めません（UTF-8 か Shift_JIS で保存してください）",
+                "the text encoding cannot be read (save the file as UTF-8 or Shift_JIS)",
+            ),
+        ))
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header = None;
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            FileProblems::one(
+                FileProblem::new(
+                    file,
+                    Problem::new(
+                        "malformed_csv",
+                        format!("CSVとして読めません: {e}"),
+                        format!("not readable as CSV: {e}"),
+                    ),
+                )
+                .row(i + 1),
+            )
+        })?;
+        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        match header {
+            None => header = Some(cells),
+            Some(_) => rows.push((i + 1, cells)),
+        }
+    }
+    let Some(header) = header else {
+        return Err(FileProblems::one(FileProblem::new(
+            file,
+            Problem::new(
+                "empty_file",
+                "ファイルが空です（見出しの行がありません）",
+                "the file is empty (no header row)",
+            ),
+        )));
+    };
+    items_from(file, Table::checked(file, header, rows)?)
+}
+
+fn row_of(item: &StandardItem) -> Vec<String> {
+    COLUMNS
+        .iter()
+        .map(|c| match c.key {
+            "code" => item.code.to_string(),
+            "title" => item.title.clone(),
+            "category" => item.category.clone(),
+            "tier" => item.tier.letter().to_string(),
+            "requirement" => item.requirement.clone(),
+            "criterion" => item.criterion.text.clone(),
+            "criterion_value" => item.criterion.value.clone().unwrap_or_default(),
+            "criterion_unit" => item.criterion.unit.clone().unwrap_or_default(),
+            "rationale" => item.rationale.clone(),
+            "check" => item.check.clone(),
+            "alternative" => item.alternative.clone().unwrap_or_default(),
+            "applicability" => item.applicability.clone().unwrap_or_default(),
+            "options" => item
+                .options
+                .iter()
+                .map(written_option)
+                .collect::<Vec<_>>()
+                .join("; "),
+            "mappings" => item
+                .mappings
+                .iter()
+                .map(FrameworkRef::written)
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+/// Which language the header row is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headers {
+    Japanese,
+    English,
+}
+
+fn header_row(h: Headers) -> Vec<&'static str> {
+    COLUMNS
+        .iter()
+        .map(|c| match h {
+            Headers::Japanese => c.ja,
+            Headers::English => c.en,
+        })
+        .collect()
+}
+
+/// Items as CSV: UTF-8 with a BOM (so that Excel opens it as UTF-8), formulas neutralised.
+pub fn write_csv(items: &[StandardItem], headers: Headers) -> Vec<u8> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(header_row(headers));
+    for item in items {
+        let _ = w.write_record(row_of(item).iter().map(|c| neutralise(c)));
+    }
+    out.extend(w.into_inner().unwrap_or_default());
+    out
+}
+
+/// One example row, for the template.
+pub fn example_item() -> StandardItem {
+    StandardItem {
+        code: Code::parse("ACC-01").unwrap_or_else(|_| unreachable_code()),
+        title: "退職者アカウントの無効化".into(),
+        requirement: "退職・異動した者のアカウントを無効化する".into(),
+        criterion: Criterion {
+            text: "退職日から5営業日以内に無効化する".into(),
+            value: Some("5".into()),
+            unit: Some("営業日".into()),
+        },
+        rationale: "使われなくなったIDは、乗っ取られても誰も気づかない".into(),
+        check: "人事の退職者一覧とアカウント一覧の月次突合記録".into(),
+        alternative: Some("即日の無効化ができない場合は、パスワードを変更し利用を監視する".into()),
+        category: "アクセス管理".into(),
+        tier: Tier::GroupMandatory,
+        applicability: None,
+        options: vec![],
+        mappings: vec![
+            FrameworkRef::NistCsf2("PR.AA-05".into()),
+            FrameworkRef::Iso27001("A.5.18".into()),
+        ],
+    }
+}
+
+fn unreachable_code() -> Code {
+    // "ACC-01" is a valid code; this only keeps the example free of unwrap().
+    Code::parse("X").unwrap_or_else(|_| unreachable_code())
+}
+
+/// The template: the header row in Japanese and one example row.
+pub fn template_csv() -> Vec<u8> {
+    write_csv(&[example_item()], Headers::Japanese)
+}
+
+/// Items as an XLSX workbook (one sheet, 「基準項目」), formulas neutralised.
+pub fn write_xlsx(items: &[StandardItem], headers: Headers) -> Result<Vec<u8>, Problem> {
+    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        Problem::new(
+            "xlsx_failed",
+            format!("XLSXを書けませんでした: {e}"),
+            format!("could not write XLSX: {e}"),
+        )
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("基準項目").map_err(fail)?;
+    let bold = CellFormat::new().set_bold();
+    let wrap = CellFormat::new().set_text_wrap();
+    for (i, h) in header_row(headers).iter().enumerate() {
+        sheet
+            .write_string_with_format(0, i as u16, *h, &bold)
+            .map_err(fail)?;
+    }
+    for (r, item) in items.iter().enumerate() {
+        for (i, cell) in row_of(item).iter().enumerate() {
+            // Written as strings, never as formulas; the apostrophe keeps Excel from
+            // reading a leading = + - @ as one when the cell is edited.
+            sheet
+                .write_string_with_format(r as u32 + 1, i as u16, neutralise(cell), &wrap)
+                .map_err(fail)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 2).map_err(fail)?;
+    book.save_to_buffer().map_err(fail)
+}
+
+pub fn template_xlsx() -> Result<Vec<u8>, Problem> {
+    write_xlsx(&[example_item()], Headers::Japanese)
+}
+
+/// Largest total size the parts of an XLSX file may unpack to.
+pub const MAX_XLSX_UNPACKED: u64 = 200 * 1024 * 1024;
+
+/// Reads items from the first sheet of an XLSX workbook.
+pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Vec<StandardItem>, FileProblems> {
+    use calamine::{Data, Reader, Xlsx};
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(file, bytes.len()));
+    }
+    let broken = |e: String| {
+        FileProblems::one(FileProblem::new(
+            file,
+            Problem::new(
+                "malformed_xlsx",
+                format!("XLSXとして読めません: {e}"),
+                format!("not readable as XLSX: {e}"),
+            ),
+        ))
+    };
+    crate::zip_guard(file, bytes, MAX_XLSX_UNPACKED)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
+    let sheet = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| broken("シートがありません / no sheet".into()))?
+        .map_err(|e| broken(e.to_string()))?;
+    let mut rows_iter = sheet.rows();
+    let header: Vec<String> = match rows_iter.next() {
+        Some(r) => r.iter().map(|c| c.to_string()).collect(),
+        None => {
+            return Err(FileProblems::one(FileProblem::new(
+                file,
+                Problem::new(
+                    "empty_file",
+                    "シートが空です（見出しの行がありません）",
+                    "the sheet is empty (no header row)",
+                ),
+            )));
+        }
+    };
+    let mut rows = Vec::new();
+    for (i, r) in rows_iter.enumerate() {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| match c {
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                other => other.to_string(),
+            })
+            .collect();
+        rows.push((i + 2, cells));
+    }
+    items_from(file, Table::checked(file, header, rows)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trip_in_both_header_languages() {
+        let mut tricky = example_item();
+        tricky.code = Code::parse("ACC-02").unwrap_or_else(|e| panic!("{e}"));
+        tricky.title = "=HYPERLINK(\"http://evil\")".into();
+        tricky.options = vec![
+            ProductOption {
+                name: "製品A".into(),
+                cost_note: Some("年額約120万円".into()),
+            },
+            ProductOption {
+                name: "Product B".into(),
+                cost_note: None,
+            },
+        ];
+        let items = vec![example_item(), tricky];
+        for h in [Headers::Japanese, Headers::English] {
+            let csv = write_csv(&items, h);
+            assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
+            let text = String::from_utf8_lossy(&csv);
+            assert!(text.contains("'=HYPERLINK"), "{text}");
+            let back = read_csv("x.csv", &csv).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(back, items);
+        }
+    }
+
+    #[test]
+    fn xlsx_round_trip() {
+        let items = vec![example_item()];
+        let bytes = write_xlsx(&items, Headers::Japanese).unwrap_or_else(|e| panic!("{e}"));
+        let back = read_xlsx("x.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, items);
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_with_its_row_and_field() {
+        let csv = "項目ID,項目名,分類,区分,要求事項,基準,基準値,単位,なぜ必要か,確認方法\n\
+                   A-1,名前,分類,a,要求,基準,5,日,理由,確認\n\
+                   A 2,,分類,z,要求,基準,five,,理由,確認\n\
+                   A-1,名前,分類,a,要求,基準,,,理由,確認\n";
+        let err = read_csv("standard.csv", csv.as_bytes())
+            .err()
+            .unwrap_or_default();
+        let found: Vec<(Option<usize>, Option<String>)> =
+            err.0.iter().map(|p| (p.row, p.field.clone())).collect();
+        assert!(found.contains(&(Some(3), Some("code".into()))), "{found:?}");
+        assert!(found.contains(&(Some(3), Some("tier".into()))), "{found:?}");
+        assert!(
+            found.contains(&(Some(4), Some("code".into()))),
+            "duplicate: {found:?}"
+        );
+        let msg = err.to_problem();
+        assert!(
+            msg.ja.contains("standard.csv 3行目") && msg.en.contains("standard.csv, row 3"),
+            "{}",
+            msg.en
+        );
+    }
+
+    #[test]
+    fn columns_are_required_and_known() {
+        let err = read_csv("s.csv", "項目ID,colour\nA-1,red\n".as_bytes())
+            .err()
+            .unwrap_or_default();
+        let codes: Vec<&str> = err.0.iter().map(|p| p.problem.code).collect();
+        assert!(
+            codes.contains(&"unknown_column") && codes.contains(&"missing_column"),
+            "{codes:?}"
+        );
+        assert_eq!(
+            read_csv("s.csv", b"").err().map(|e| e.0[0].problem.code),
+            Some("empty_file")
+        );
+        // An unterminated quote swallows the rest of the file into one header cell.
+        assert_eq!(
+            read_csv("s.csv", "a,\"b\nc".as_bytes())
+                .err()
+                .map(|e| e.0[0].problem.code),
+            Some("unknown_column")
+        );
+        assert_eq!(
+            read_xlsx("s.xlsx", b"not a zip")
+                .err()
+                .map(|e| e.0[0].problem.code),
+            Some("malformed_xlsx")
+        );
+    }
+
+    #[test]
+    fn formats_by_name_or_flag() {
+        assert_eq!(Format::of("a.CSV", None), Ok(Format::Csv));
+        assert_eq!(Format::of("a.xlsx", None), Ok(Format::Xlsx));
+        assert_eq!(Format::of("catalog.json", None), Ok(Format::Oscal));
+        assert_eq!(Format::of("a.txt", Some("csv")), Ok(Format::Csv));
+        assert!(Format::of("a.txt", None).is_err());
+    }
+}

@@ -1,0 +1,271 @@
+//! Role D in the store: the standard's items, versions and approval, on both backends.
+
+mod common;
+
+use common::*;
+use kamae_core::artifact::ArtifactKind;
+use kamae_core::rules::{ChangeReason, Criterion, FrameworkRef, StandardItem, Tier};
+use kamae_store::artifact::NewArtifactDraft;
+use kamae_store::rules::{StandardDraft, StandardMeta};
+use kamae_store::testing::TestStore;
+use kamae_store::both_backends;
+
+both_backends!(
+    importing_the_same_items_twice_changes_nothing,
+    a_revision_archives_missing_items_and_keeps_history,
+    bad_items_write_nothing,
+    the_standard_is_edited_only_as_items,
+    approving_a_revision_makes_what_was_built_on_the_old_one_stale,
+);
+
+pub fn item(c: &str, tier: Tier) -> StandardItem {
+    StandardItem {
+        code: code(c),
+        title: format!("{c} の項目"),
+        requirement: "退職者のIDを無効化する".into(),
+        criterion: Criterion {
+            text: "退職日から5営業日以内".into(),
+            value: Some("5".into()),
+            unit: Some("営業日".into()),
+        },
+        rationale: "使われないIDは乗っ取りの入口になるため".into(),
+        check: "人事の退職者一覧とIDの一覧の突合記録".into(),
+        alternative: None,
+        category: "アクセス管理".into(),
+        tier,
+        applicability: None,
+        options: vec![],
+        mappings: vec![FrameworkRef::NistCsf2("PR.AA-01".into())],
+    }
+}
+
+async fn audit_rows(s: &kamae_store::Store) -> i64 {
+    match ok(s.verify(None).await) {
+        kamae_store::audit::Verification::Intact { rows, .. } => rows,
+        broken => panic!("{broken:?}"),
+    }
+}
+
+fn standard(items: Vec<StandardItem>) -> StandardDraft {
+    StandardDraft {
+        title: "グループ情報セキュリティ基準".into(),
+        meta: StandardMeta {
+            reason: ChangeReason::YearlyPlan,
+            change_log: "年次見直し".into(),
+            next_review_on: chrono::NaiveDate::from_ymd_opt(2027, 10, 1),
+        },
+        items,
+    }
+}
+
+async fn importing_the_same_items_twice_changes_nothing(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let items = vec![
+        item("ACC-01", Tier::GroupMandatory),
+        item("ACC-02", Tier::CompanyMandatory),
+        item("DAT-01", Tier::Recommended),
+    ];
+    let plan = ok(s.plan_standard(&f.office, &items).await);
+    assert_eq!(plan.added, ["ACC-01", "ACC-02", "DAT-01"]);
+    let (v1, changes) = ok(s.save_standard(&f.office, standard(items.clone())).await)
+        .unwrap_or_else(|| panic!("the first import writes"));
+    assert_eq!(changes, plan);
+    let before = audit_rows(s).await;
+    assert!(ok(s.plan_standard(&f.office, &items).await).is_empty());
+    assert_eq!(
+        ok(s.save_standard(&f.office, standard(items.clone())).await),
+        None
+    );
+    assert_eq!(audit_rows(s).await, before);
+    // Every user of the group reads the standard; only the CISO office writes it.
+    let read = ok(s.standard_version(&f.practitioner_site_x1, v1).await);
+    assert_eq!(read.items, items);
+    assert_eq!(
+        err_code(s.save_standard(&f.lead_x, standard(items.clone())).await),
+        "forbidden"
+    );
+    assert_eq!(
+        err_code(s.plan_standard(&f.lead_x, &items).await),
+        "forbidden"
+    );
+    // A changed order is a change of position only, kept on the same draft.
+    let reversed: Vec<StandardItem> = items.iter().rev().cloned().collect();
+    let moved = ok(s.save_standard(&f.office, standard(reversed.clone())).await);
+    let (moved_in, how) = moved.unwrap_or_else(|| panic!("an order change is a change"));
+    assert_eq!(moved_in, v1);
+    assert!(how.reordered && how.added.is_empty() && how.changed.is_empty());
+    assert_eq!(ok(s.standard_version(&f.office, v1).await).items, reversed);
+    assert_eq!(ok(s.standard_versions(&f.office).await).len(), 1);
+}
+
+async fn a_revision_archives_missing_items_and_keeps_history(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let items = vec![
+        item("ACC-01", Tier::GroupMandatory),
+        item("ACC-02", Tier::Recommended),
+    ];
+    let (v1, _) = ok(s.save_standard(&f.office, standard(items.clone())).await)
+        .unwrap_or_else(|| panic!("written"));
+    ok(s.submit_artifact(&f.office, v1).await);
+    // While it waits for the CISO, nothing changes it.
+    assert_eq!(
+        err_code(
+            s.save_standard(
+                &f.office,
+                standard(vec![item("ACC-01", Tier::GroupMandatory)])
+            )
+            .await
+        ),
+        "awaiting_decision"
+    );
+    ok(s.approve_artifact(&f.ciso, v1).await);
+    let mut changed = item("ACC-01", Tier::GroupMandatory);
+    changed.criterion.value = Some("3".into());
+    changed.criterion.text = "退職日から3営業日以内".into();
+    let mut next = standard(vec![
+        changed.clone(),
+        item("NET-01", Tier::CompanyMandatory),
+    ]);
+    next.meta.reason = ChangeReason::NewLawOrTechnology;
+    let (v2, changes) =
+        ok(s.save_standard(&f.office, next).await).unwrap_or_else(|| panic!("written"));
+    assert_ne!(v1, v2);
+    assert_eq!(changes.added, ["NET-01"]);
+    assert_eq!(changes.changed, [("ACC-01".to_string(), vec!["criterion"])]);
+    assert_eq!(changes.archived, ["ACC-02"]);
+    // The approved version keeps its items; the archived item stays in history.
+    let old = ok(s.standard_version(&f.lead_y, v1).await);
+    assert_eq!(old.items, items);
+    let new = ok(s.standard_version(&f.office, v2).await);
+    assert_eq!(new.version.reference.number, 2);
+    assert_eq!(
+        new.meta.map(|m| m.reason),
+        Some(ChangeReason::NewLawOrTechnology)
+    );
+    let current = ok(s.current_standard(&f.lead_x).await).unwrap_or_else(|| panic!("approved"));
+    assert_eq!(current.version.reference.version, v1);
+    // A rejected revision is revised in place by the next save.
+    ok(s.submit_artifact(&f.office, v2).await);
+    ok(
+        s.reject_artifact(&f.ciso, v2, "基準値の根拠を添えてください")
+            .await,
+    );
+    let (v2b, _) = ok(s.save_standard(&f.office, standard(vec![changed])).await)
+        .unwrap_or_else(|| panic!("written"));
+    assert_eq!(v2b, v2);
+    assert_eq!(
+        ok(s.standard_version(&f.office, v2).await)
+            .version
+            .approval
+            .state
+            .as_str(),
+        "draft"
+    );
+}
+
+async fn bad_items_write_nothing(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let mut empty = item("ACC-02", Tier::GroupMandatory);
+    empty.title = "  ".into();
+    let mut no_unit = item("ACC-03", Tier::GroupMandatory);
+    no_unit.criterion.unit = None;
+    let mut not_a_number = item("ACC-04", Tier::GroupMandatory);
+    not_a_number.criterion.value = Some("NaN".into());
+    let items = vec![
+        item("ACC-01", Tier::GroupMandatory),
+        empty,
+        no_unit,
+        not_a_number,
+        item("ACC-01", Tier::Recommended),
+    ];
+    let before = audit_rows(s).await;
+    let e = s
+        .save_standard(&f.office, standard(items))
+        .await
+        .expect_err("refused");
+    let message = e.to_string();
+    for part in [
+        "2",
+        "title",
+        "3",
+        "criterion_unit",
+        "4",
+        "criterion_value",
+        "5",
+        "code",
+    ] {
+        assert!(message.contains(part), "{part} missing from {message}");
+    }
+    assert_eq!(audit_rows(s).await, before);
+    assert!(ok(s.standard_versions(&f.office).await).is_empty());
+}
+
+async fn the_standard_is_edited_only_as_items(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let (v1, _) = ok(s
+        .save_standard(
+            &f.office,
+            standard(vec![item("ACC-01", Tier::GroupMandatory)]),
+        )
+        .await)
+    .unwrap_or_else(|| panic!("written"));
+    let body = ok(s.artifact_version(&f.office, v1).await).body;
+    assert!(
+        body.contains("ACC-01") && body.contains("5営業日"),
+        "{body}"
+    );
+    assert_eq!(
+        err_code(
+            s.edit_artifact(&f.office, v1, "別の表題", "書き換え", &[])
+                .await
+        ),
+        "edit_standard_items"
+    );
+}
+
+async fn approving_a_revision_makes_what_was_built_on_the_old_one_stale(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let (v1, _) = ok(s
+        .save_standard(
+            &f.office,
+            standard(vec![item("ACC-01", Tier::GroupMandatory)]),
+        )
+        .await)
+    .unwrap_or_else(|| panic!("written"));
+    ok(s.submit_artifact(&f.office, v1).await);
+    ok(s.approve_artifact(&f.ciso, v1).await);
+    let strategy = ok(s
+        .draft_artifact(
+            &f.office,
+            NewArtifactDraft {
+                kind: ArtifactKind::StrategyAndPlan,
+                company: None,
+                title: "セキュリティ戦略".into(),
+                body: "基準 第1版 を前提とした計画".into(),
+                inputs: vec![v1],
+            },
+        )
+        .await);
+    ok(s.submit_artifact(&f.office, strategy.reference.version)
+        .await);
+    ok(s.approve_artifact(&f.exec, strategy.reference.version)
+        .await);
+    assert!(ok(s.stale_artifacts(&f.office).await).is_empty());
+    let (v2, _) = ok(s
+        .save_standard(&f.office, standard(vec![item("ACC-01", Tier::Recommended)]))
+        .await)
+    .unwrap_or_else(|| panic!("written"));
+    // A draft revision changes nothing yet; its approval does.
+    assert!(ok(s.stale_artifacts(&f.office).await).is_empty());
+    ok(s.submit_artifact(&f.office, v2).await);
+    ok(s.approve_artifact(&f.ciso, v2).await);
+    let stale = ok(s.stale_artifacts(&f.office).await);
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0].artifact.version, strategy.reference.version);
+    assert_eq!(stale[0].reasons[0].newer.version, v2);
+}
