@@ -376,9 +376,9 @@ pub fn write_csv(items: &[StandardItem], headers: Headers) -> Vec<u8> {
 }
 
 /// One example row, for the template.
-pub fn example_item() -> StandardItem {
-    StandardItem {
-        code: Code::parse("ACC-01").unwrap_or_else(|_| unreachable_code()),
+pub fn example_item() -> Result<StandardItem, Problem> {
+    Ok(StandardItem {
+        code: Code::parse("ACC-01")?,
         title: "退職者アカウントの無効化".into(),
         requirement: "退職・異動した者のアカウントを無効化する".into(),
         criterion: Criterion {
@@ -397,17 +397,12 @@ pub fn example_item() -> StandardItem {
             FrameworkRef::NistCsf2("PR.AA-05".into()),
             FrameworkRef::Iso27001("A.5.18".into()),
         ],
-    }
-}
-
-fn unreachable_code() -> Code {
-    // "ACC-01" is a valid code; this only keeps the example free of unwrap().
-    Code::parse("X").unwrap_or_else(|_| unreachable_code())
+    })
 }
 
 /// The template: the header row in Japanese and one example row.
-pub fn template_csv() -> Vec<u8> {
-    write_csv(&[example_item()], Headers::Japanese)
+pub fn template_csv() -> Result<Vec<u8>, Problem> {
+    Ok(write_csv(&[example_item()?], Headers::Japanese))
 }
 
 /// Items as an XLSX workbook (one sheet, 「基準項目」), formulas neutralised.
@@ -444,7 +439,7 @@ pub fn write_xlsx(items: &[StandardItem], headers: Headers) -> Result<Vec<u8>, P
 }
 
 pub fn template_xlsx() -> Result<Vec<u8>, Problem> {
-    write_xlsx(&[example_item()], Headers::Japanese)
+    write_xlsx(&[example_item()?], Headers::Japanese)
 }
 
 /// Largest total size the parts of an XLSX file may unpack to.
@@ -506,7 +501,8 @@ mod tests {
 
     #[test]
     fn csv_round_trip_in_both_header_languages() {
-        let mut tricky = example_item();
+        let example = example_item().unwrap_or_else(|e| panic!("{e}"));
+        let mut tricky = example.clone();
         tricky.code = Code::parse("ACC-02").unwrap_or_else(|e| panic!("{e}"));
         tricky.title = "=HYPERLINK(\"http://evil\")".into();
         tricky.options = vec![
@@ -519,7 +515,7 @@ mod tests {
                 cost_note: None,
             },
         ];
-        let items = vec![example_item(), tricky];
+        let items = vec![example, tricky];
         for h in [Headers::Japanese, Headers::English] {
             let csv = write_csv(&items, h);
             assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
@@ -532,7 +528,7 @@ mod tests {
 
     #[test]
     fn xlsx_round_trip() {
-        let items = vec![example_item()];
+        let items = vec![example_item().unwrap_or_else(|e| panic!("{e}"))];
         let bytes = write_xlsx(&items, Headers::Japanese).unwrap_or_else(|e| panic!("{e}"));
         let back = read_xlsx("x.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, items);

@@ -2,7 +2,9 @@
 //! and reports each problem with where it is (file, row or JSON path, field) in Japanese and
 //! English; every writer neutralises what a spreadsheet would run as a formula.
 
+pub mod ciso_assistant;
 pub mod items;
+pub mod oscal;
 mod table;
 pub mod text;
 
@@ -17,6 +19,34 @@ pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 pub const MAX_ROWS: usize = 20_000;
 /// The longest text one cell may hold.
 pub const MAX_CELL_CHARS: usize = 20_000;
+
+/// The standard as a file gives it: the items, and from an OSCAL catalog also what the
+/// version says of itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StandardFile {
+    pub title: Option<String>,
+    pub reason: Option<kamae_core::rules::ChangeReason>,
+    pub change_log: Option<String>,
+    pub next_review_on: Option<chrono::NaiveDate>,
+    pub items: Vec<kamae_core::rules::StandardItem>,
+}
+
+/// Reads the standard in any of its formats.
+pub fn read_standard(
+    file: &str,
+    bytes: &[u8],
+    format: items::Format,
+) -> Result<StandardFile, FileProblems> {
+    let items = match format {
+        items::Format::Csv => items::read_csv(file, bytes)?,
+        items::Format::Xlsx => items::read_xlsx(file, bytes)?,
+        items::Format::Oscal => return oscal::read_standard(file, bytes),
+    };
+    Ok(StandardFile {
+        items,
+        ..StandardFile::default()
+    })
+}
 
 /// Where in a file a problem is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,6 +137,16 @@ impl FileProblems {
 impl fmt::Display for FileProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.to_problem())
+    }
+}
+
+/// `$.catalog.groups[0]` for a place in a JSON or YAML document, `$` for the whole.
+pub(crate) fn doc_path(p: &serde_path_to_error::Path) -> String {
+    let p = p.to_string();
+    if p == "." {
+        "$".to_owned()
+    } else {
+        format!("$.{p}")
     }
 }
 

@@ -45,6 +45,28 @@ pub struct StandardDraft {
     pub items: Vec<StandardItem>,
 }
 
+/// What an import may say about the new version; what it leaves out comes from the
+/// newest version (or, for a revision of an approved one, is written from the changes).
+#[derive(Debug, Clone, Default)]
+pub struct ImportChoices {
+    pub title: Option<String>,
+    pub reason: Option<ChangeReason>,
+    pub change_log: Option<String>,
+    pub next_review_on: Option<NaiveDate>,
+}
+
+/// What an import did, or with `dry_run` would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub dry_run: bool,
+    #[serde(flatten)]
+    pub changes: ItemChanges,
+    /// The draft version written (none for a dry run, or when nothing changed).
+    pub version: Option<ArtifactVersionId>,
+}
+
+pub const DEFAULT_TITLE: &str = "グループ情報セキュリティ基準";
+
 /// The problems of a whole set of items, one message listing them all (nothing written).
 pub fn items_problem(items: &[StandardItem], place_ja: &str, place_en: &str) -> Option<Problem> {
     let problems = check_items(items);
@@ -328,6 +350,55 @@ impl Store {
         };
         w.commit().await?;
         Ok(Some((id, changes)))
+    }
+
+    /// Imports a whole set of items (from a file) as the next content of the standard.
+    pub async fn import_standard(
+        &self,
+        actor: &Actor,
+        items: Vec<StandardItem>,
+        choices: ImportChoices,
+        dry_run: bool,
+    ) -> Result<ImportOutcome> {
+        let changes = self.plan_standard(actor, &items).await?;
+        let latest = self.latest_standard(actor).await?;
+        let revising_approved = latest
+            .as_ref()
+            .is_none_or(|l| l.version.approval.state == ApprovalState::Approved);
+        let mut meta = latest
+            .as_ref()
+            .and_then(|l| l.meta.clone())
+            .unwrap_or(StandardMeta {
+                reason: ChangeReason::YearlyPlan,
+                change_log: String::new(),
+                next_review_on: None,
+            });
+        if revising_approved && !changes.is_empty() {
+            meta.reason = ChangeReason::YearlyPlan;
+            meta.change_log = changes.summary();
+        }
+        meta.reason = choices.reason.unwrap_or(meta.reason);
+        meta.change_log = choices.change_log.unwrap_or(meta.change_log);
+        meta.next_review_on = choices.next_review_on.or(meta.next_review_on);
+        let title = choices
+            .title
+            .or_else(|| latest.as_ref().map(|l| l.version.title.clone()))
+            .unwrap_or_else(|| DEFAULT_TITLE.to_owned());
+        if dry_run {
+            return Ok(ImportOutcome {
+                dry_run,
+                changes,
+                version: None,
+            });
+        }
+        let saved = self
+            .save_standard(actor, StandardDraft { title, meta, items })
+            .await?;
+        Ok(ImportOutcome {
+            dry_run,
+            changes,
+            version: saved.map(|(v, _)| v),
+        })
     }
 
     async fn write_items(

@@ -216,12 +216,18 @@ pub struct StandardItem {
     pub mappings: Vec<FrameworkRef>,
 }
 
+/// An item both versions have, and the fields in which they differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedItem {
+    pub code: String,
+    pub fields: Vec<&'static str>,
+}
+
 /// What an edit or an import does to the standard, item by item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct ItemChanges {
     pub added: Vec<String>,
-    /// (code, the fields that differ)
-    pub changed: Vec<(String, Vec<&'static str>)>,
+    pub changed: Vec<ChangedItem>,
     /// Codes that the new version no longer has: archived, never deleted.
     pub archived: Vec<String>,
     pub unchanged: usize,
@@ -230,6 +236,29 @@ pub struct ItemChanges {
 }
 
 impl ItemChanges {
+    /// A change log written from the changes, for a revision whose author wrote none.
+    pub fn summary(&self) -> String {
+        let mut lines = Vec::new();
+        if !self.added.is_empty() {
+            lines.push(format!("追加 / added: {}", self.added.join(", ")));
+        }
+        if !self.changed.is_empty() {
+            let changed: Vec<String> = self
+                .changed
+                .iter()
+                .map(|c| format!("{} ({})", c.code, c.fields.join(", ")))
+                .collect();
+            lines.push(format!("変更 / changed: {}", changed.join(", ")));
+        }
+        if !self.archived.is_empty() {
+            lines.push(format!("廃止 / archived: {}", self.archived.join(", ")));
+        }
+        if self.reordered {
+            lines.push("並べ替え / reordered".to_owned());
+        }
+        lines.join("\n")
+    }
+
     pub fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.changed.is_empty()
@@ -271,7 +300,10 @@ pub fn compare_items(old: &[StandardItem], new: &[StandardItem]) -> ItemChanges 
                 if fields.is_empty() {
                     c.unchanged += 1;
                 } else {
-                    c.changed.push((n.code.to_string(), fields));
+                    c.changed.push(ChangedItem {
+                        code: n.code.to_string(),
+                        fields,
+                    });
                 }
             }
         }
@@ -517,7 +549,13 @@ mod tests {
         let b = item("ACC-02");
         let c = compare_items(&[a.clone(), b.clone()], &[a2, item("ACC-03")]);
         assert_eq!(c.added, vec!["ACC-03"]);
-        assert_eq!(c.changed, vec![("ACC-01".to_owned(), vec!["criterion"])]);
+        assert_eq!(
+            c.changed,
+            vec![ChangedItem {
+                code: "ACC-01".to_owned(),
+                fields: vec!["criterion"]
+            }]
+        );
         assert_eq!(c.archived, vec!["ACC-02"]);
         assert!(compare_items(std::slice::from_ref(&a), std::slice::from_ref(&a)).is_empty());
     }

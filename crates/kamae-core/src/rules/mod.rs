@@ -1,6 +1,8 @@
 //! Role D: the group's security standard (基準) — items that are tiered, measurable and
 //! explained — and, around it, exceptions, advice, the watch list and the glossary.
 
+mod framework;
 mod items;
 
+pub use framework::*;
 pub use items::*;
