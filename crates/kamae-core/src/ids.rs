@@ -59,4 +59,5 @@ typed_id! {
     ArtifactSeriesId => "成果物", "artifact";
     ArtifactVersionId => "成果物の版", "artifact version";
     TokenId => "APIトークン", "API token";
+    ReferenceFrameworkId => "参照する枠組み", "reference framework";
 }

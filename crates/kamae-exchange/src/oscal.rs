@@ -959,7 +959,8 @@ mod tests {
         assert_eq!(back.change_log.as_deref(), Some("クラウド利用の項目を追加"));
         assert_eq!(back.next_review_on, NaiveDate::from_ymd_opt(2027, 4, 1));
         // The same file read as a reference framework is a catalog like any other.
-        let f = read_framework("standard.json", &bytes, Code::parse("GROUP-STD").ok()).unwrap_or_else(|e| panic!("{e}"));
+        let f = read_framework("standard.json", &bytes, Code::parse("GROUP-STD").ok())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(f.counted(), 2);
     }
 

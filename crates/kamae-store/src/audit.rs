@@ -233,6 +233,11 @@ impl Store {
                     scope,
                 )
             }
+            "reference_framework" => {
+                exists("SELECT id FROM reference_frameworks WHERE group_id = $1 AND id = $2")
+                    .await?;
+                (RecordKind::GroupReference, Scope::Group)
+            }
             "user" => {
                 exists("SELECT id FROM users WHERE group_id = $1 AND id = $2").await?;
                 (RecordKind::Administration, Scope::Group)
@@ -274,8 +279,8 @@ impl Store {
             self.db
                 .fetch_all(
                     "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \
-                     WHERE group_id = $1 AND ((record_kind IN ('artifact_version', 'approval') AND record_id = $2) \
-                     OR (record_kind = 'artifact_input' AND record_id LIKE $3)) ORDER BY seq",
+                     WHERE group_id = $1 AND ((record_kind IN ('artifact_version', 'approval', 'standard_version') AND record_id = $2) \
+                     OR (record_kind IN ('artifact_input', 'standard_item') AND record_id LIKE $3)) ORDER BY seq",
                     args![t(actor.group()), id, format!("{id}:%")],
                 )
                 .await?

@@ -12,6 +12,7 @@ pub mod artifact;
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod frameworks;
 pub mod mfa;
 pub mod org;
 pub mod rules;

@@ -200,6 +200,62 @@ impl Store {
         }
     }
 
+    /// Mappings to imported frameworks must name a framework and a control that exist.
+    async fn check_references(&self, actor: &Actor, items: &[StandardItem]) -> Result<()> {
+        let mut loaded: std::collections::HashMap<
+            String,
+            Option<kamae_core::rules::ReferenceFramework>,
+        > = std::collections::HashMap::new();
+        let mut ja = Vec::new();
+        let mut en = Vec::new();
+        for item in items {
+            for m in &item.mappings {
+                let FrameworkRef::Reference { framework, control } = m else {
+                    continue;
+                };
+                let key = framework.to_ascii_lowercase();
+                if !loaded.contains_key(&key) {
+                    let found = match self.framework(actor, framework).await {
+                        Ok(f) => Some(f),
+                        Err(e) if e.code() == "not_found" => None,
+                        Err(e) => return Err(e),
+                    };
+                    loaded.insert(key.clone(), found);
+                }
+                match loaded.get(&key).and_then(Option::as_ref) {
+                    None => {
+                        ja.push(format!(
+                            "項目 {} の対応 {}: 参照する枠組み {framework} は取り込まれていません",
+                            item.code,
+                            m.written()
+                        ));
+                        en.push(format!("item {}, mapping {}: no reference framework {framework} has been imported", item.code, m.written()));
+                    }
+                    Some(f) if f.find(control).is_none() => {
+                        ja.push(format!(
+                            "項目 {} の対応 {}: {} に {control} はありません",
+                            item.code,
+                            m.written(),
+                            f.code
+                        ));
+                        en.push(format!(
+                            "item {}, mapping {}: {} has no {control}",
+                            item.code,
+                            m.written(),
+                            f.code
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if ja.is_empty() {
+            Ok(())
+        } else {
+            Err(Problem::new("unknown_mapping", ja.join("\n"), en.join("\n")).into())
+        }
+    }
+
     /// What saving these items would change against the newest version (a dry run).
     pub async fn plan_standard(
         &self,
@@ -210,6 +266,7 @@ impl Store {
         if let Some(p) = items_problem(items, "項目", "item") {
             return Err(p.into());
         }
+        self.check_references(actor, items).await?;
         let latest = self.latest_standard(actor).await?;
         Ok(compare_items(
             latest.as_ref().map(|l| l.items.as_slice()).unwrap_or(&[]),
@@ -231,6 +288,7 @@ impl Store {
         if let Some(p) = items_problem(&draft.items, "項目", "item") {
             return Err(p.into());
         }
+        self.check_references(actor, &draft.items).await?;
         let latest = self.latest_standard(actor).await?;
         let changes = compare_items(
             latest.as_ref().map(|l| l.items.as_slice()).unwrap_or(&[]),

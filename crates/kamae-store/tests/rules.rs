@@ -4,9 +4,13 @@ mod common;
 
 use common::*;
 use kamae_core::artifact::ArtifactKind;
-use kamae_core::rules::{ChangeReason, Criterion, FrameworkRef, StandardItem, Tier};
+use kamae_core::rules::{
+    ChangeReason, Criterion, FrameworkNode, FrameworkRef, FrameworkSource, NodeKind,
+    ReferenceFramework, StandardItem, Tier,
+};
 use kamae_store::artifact::NewArtifactDraft;
 use kamae_store::both_backends;
+use kamae_store::frameworks::FrameworkOutcome;
 use kamae_store::rules::{StandardDraft, StandardMeta};
 use kamae_store::testing::TestStore;
 
@@ -16,6 +20,7 @@ both_backends!(
     bad_items_write_nothing,
     the_standard_is_edited_only_as_items,
     approving_a_revision_makes_what_was_built_on_the_old_one_stale,
+    reference_frameworks_import_whole_and_replace_by_code,
 );
 
 pub fn item(c: &str, tier: Tier) -> StandardItem {
@@ -275,4 +280,127 @@ async fn approving_a_revision_makes_what_was_built_on_the_old_one_stale(t: &Test
     assert_eq!(stale.len(), 1);
     assert_eq!(stale[0].artifact.version, strategy.reference.version);
     assert_eq!(stale[0].reasons[0].newer.version, v2);
+}
+
+fn tiny_framework(title_of_ac2: &str) -> ReferenceFramework {
+    let node =
+        |id: &str, ref_id: &str, parent: Option<&str>, depth, kind, title: &str| FrameworkNode {
+            node_id: id.into(),
+            ref_id: ref_id.into(),
+            parent: parent.map(Into::into),
+            depth,
+            kind,
+            title: title.into(),
+            description: String::new(),
+            assessable: kind != NodeKind::Group,
+        };
+    ReferenceFramework {
+        code: code("SP800-53"),
+        name: "NIST SP 800-53".into(),
+        version: "5.1.1".into(),
+        source: FrameworkSource::Oscal,
+        nodes: vec![
+            node("ac", "ac", None, 1, NodeKind::Group, "Access Control"),
+            node(
+                "ac-2",
+                "AC-2",
+                Some("ac"),
+                2,
+                NodeKind::Control,
+                title_of_ac2,
+            ),
+            node(
+                "ac-2.1",
+                "AC-2(1)",
+                Some("ac-2"),
+                3,
+                NodeKind::Enhancement,
+                "Automated",
+            ),
+        ],
+    }
+}
+
+async fn reference_frameworks_import_whole_and_replace_by_code(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    assert_eq!(
+        err_code(
+            s.import_framework(&f.lead_x, tiny_framework("Account Management"), false)
+                .await
+        ),
+        "forbidden"
+    );
+    let dry = ok(s
+        .import_framework(&f.office, tiny_framework("Account Management"), true)
+        .await);
+    assert_eq!(
+        (dry.outcome, dry.controls, dry.groups),
+        (FrameworkOutcome::Added, 2, 1)
+    );
+    assert!(
+        ok(s.frameworks(&f.office).await).is_empty(),
+        "a dry run writes nothing"
+    );
+    let added = ok(s
+        .import_framework(&f.office, tiny_framework("Account Management"), false)
+        .await);
+    assert_eq!(added.outcome, FrameworkOutcome::Added);
+    let rows = audit_rows(s).await;
+    let again = ok(s
+        .import_framework(&f.office, tiny_framework("Account Management"), false)
+        .await);
+    assert_eq!(again.outcome, FrameworkOutcome::Unchanged);
+    assert_eq!(audit_rows(s).await, rows);
+    // Everyone in the group reads them, whatever their scope.
+    let list = ok(s.frameworks(&f.practitioner_site_x1).await);
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0].code.as_str(), list[0].controls, list[0].assessable),
+        ("SP800-53", 2, 2)
+    );
+    assert_eq!(
+        ok(s.framework(&f.viewer_y, "sp800-53").await),
+        tiny_framework("Account Management")
+    );
+    // Mappings must name what was imported (the control by its label or id, any case).
+    let mut mapped = item("ACC-01", Tier::GroupMandatory);
+    mapped.mappings = vec![
+        FrameworkRef::parse("SP800-53:ac-2(1)").unwrap_or_else(|e| panic!("{e}")),
+        FrameworkRef::parse("sp800-53:AC-2").unwrap_or_else(|e| panic!("{e}")),
+    ];
+    ok(s.plan_standard(&f.office, std::slice::from_ref(&mapped))
+        .await);
+    let mut unknown = item("ACC-02", Tier::GroupMandatory);
+    unknown.mappings = vec![
+        FrameworkRef::parse("SP800-53:AC-99").unwrap_or_else(|e| panic!("{e}")),
+        FrameworkRef::parse("ISO-NONE:A.1").unwrap_or_else(|e| panic!("{e}")),
+    ];
+    let e = s
+        .save_standard(&f.office, standard(vec![mapped, unknown]))
+        .await
+        .expect_err("unknown");
+    let text = e.to_string();
+    assert!(
+        text.contains("AC-99") && text.contains("iso-none") && text.contains("ACC-02"),
+        "{text}"
+    );
+    // A newer catalog under the same code replaces the old one, which is archived.
+    let replaced = ok(s
+        .import_framework(&f.ciso, tiny_framework("Account Management (rev)"), false)
+        .await);
+    assert_eq!(replaced.outcome, FrameworkOutcome::Replaced);
+    assert_eq!(ok(s.frameworks(&f.office).await).len(), 1);
+    let now = ok(s.framework(&f.office, "SP800-53").await);
+    assert_eq!(now.nodes[1].title, "Account Management (rev)");
+    let history = ok(s
+        .history(&f.auditor, "reference_framework", &list[0].id.to_string())
+        .await);
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.action.as_str())
+            .collect::<Vec<_>>(),
+        ["create", "archive"]
+    );
 }

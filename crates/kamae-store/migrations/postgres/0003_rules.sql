@@ -33,3 +33,33 @@ CREATE TABLE standard_items (
     PRIMARY KEY (version_id, code),
     FOREIGN KEY (group_id, version_id) REFERENCES artifact_versions(group_id, id)
 );
+
+-- Reference frameworks (OSCAL catalogs, CISO Assistant libraries) as imported. A new
+-- import of the same code archives the framework it replaces; its nodes stay.
+CREATE TABLE reference_frameworks (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('oscal', 'ciso_assistant')),
+    content_hash TEXT NOT NULL,
+    imported_at TIMESTAMPTZ NOT NULL,
+    archived_at TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX reference_frameworks_code ON reference_frameworks(group_id, code) WHERE archived_at IS NULL;
+
+CREATE TABLE reference_nodes (
+    framework_id TEXT NOT NULL REFERENCES reference_frameworks(id),
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    position BIGINT NOT NULL,
+    node_id TEXT NOT NULL,
+    ref_id TEXT NOT NULL,
+    parent_id TEXT,
+    depth BIGINT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('group', 'control', 'enhancement', 'requirement')),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    assessable BOOLEAN NOT NULL,
+    PRIMARY KEY (framework_id, node_id)
+);
