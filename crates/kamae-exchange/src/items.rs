@@ -193,6 +193,9 @@ fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblem
     }
     let mut items = Vec::new();
     let mut rows = Vec::new();
+    // Duplicates are found among every row with a readable code, also rows that fail for
+    // another reason, so that one pass reports them all.
+    let mut first_row: std::collections::HashMap<Code, usize> = std::collections::HashMap::new();
     for (n, row) in &table.rows {
         let cell = |key: &str| -> String {
             keys.iter()
@@ -210,6 +213,21 @@ fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblem
                 None
             }
         };
+        if let Some(c) = &code {
+            match first_row.get(c) {
+                Some(first) => problems.push(here(
+                    "code",
+                    Problem::new(
+                        "duplicate",
+                        format!("項目ID {c} は {first}行目と重複しています"),
+                        format!("item code {c} repeats row {first}"),
+                    ),
+                )),
+                None => {
+                    first_row.insert(c.clone(), *n);
+                }
+            }
+        }
         let tier = match Tier::read(&cell("tier")) {
             Ok(t) => Some(t),
             Err(p) => {
@@ -248,6 +266,9 @@ fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblem
         rows.push(*n);
     }
     for (i, field, p) in check_items(&items) {
+        if p.code == "duplicate" {
+            continue;
+        }
         let row = rows.get(i - 1).copied().unwrap_or(0);
         problems.push(FileProblem::new(file, p).row(row).field(field));
     }
@@ -351,6 +372,20 @@ fn row_of(item: &StandardItem) -> Vec<String> {
 pub enum Headers {
     Japanese,
     English,
+}
+
+impl Headers {
+    pub fn parse(s: &str) -> Result<Headers, Problem> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ja" | "japanese" => Ok(Headers::Japanese),
+            "en" | "english" => Ok(Headers::English),
+            other => Err(Problem::new(
+                "unknown_language",
+                format!("見出しの言語 {other:?} は ja か en で指定してください"),
+                format!("header language {other:?}: use ja or en"),
+            )),
+        }
+    }
 }
 
 fn header_row(h: Headers) -> Vec<&'static str> {

@@ -48,6 +48,65 @@ pub fn read_standard(
     })
 }
 
+/// The standard as a file of the given format.
+pub fn write_standard(
+    format: items::Format,
+    headers: items::Headers,
+    doc: &oscal::StandardDocument,
+) -> Result<Vec<u8>, Problem> {
+    match format {
+        items::Format::Csv => Ok(items::write_csv(doc.items, headers)),
+        items::Format::Xlsx => items::write_xlsx(doc.items, headers),
+        items::Format::Oscal => Ok(oscal::write_standard(doc)),
+    }
+}
+
+/// The formats a reference framework comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameworkFormat {
+    Oscal,
+    CisoAssistant,
+}
+
+impl FrameworkFormat {
+    /// The format given, or the one the file's name says (`.json`, `.yaml`, `.yml`).
+    pub fn of(file: &str, given: Option<&str>) -> Result<FrameworkFormat, Problem> {
+        let lower = file.to_ascii_lowercase();
+        let found = match given.map(|g| g.trim().to_ascii_lowercase()).as_deref() {
+            Some("oscal") => Some(FrameworkFormat::Oscal),
+            Some("ciso-assistant") | Some("ciso_assistant") => Some(FrameworkFormat::CisoAssistant),
+            Some(_) => None,
+            None if lower.ends_with(".json") => Some(FrameworkFormat::Oscal),
+            None if lower.ends_with(".yaml") || lower.ends_with(".yml") => {
+                Some(FrameworkFormat::CisoAssistant)
+            }
+            None => None,
+        };
+        found.ok_or_else(|| {
+            Problem::new(
+                "unknown_format",
+                format!(
+                    "{file} の形式がわかりません。--format oscal|ciso-assistant を指定してください"
+                ),
+                format!("cannot tell the format of {file}: give --format oscal|ciso-assistant"),
+            )
+        })
+    }
+}
+
+/// Reads a reference framework in either of its formats.
+pub fn read_framework(
+    file: &str,
+    bytes: &[u8],
+    format: FrameworkFormat,
+    code: Option<kamae_core::text::Code>,
+) -> Result<kamae_core::rules::ReferenceFramework, FileProblems> {
+    match format {
+        FrameworkFormat::Oscal => oscal::read_framework(file, bytes, code),
+        FrameworkFormat::CisoAssistant => ciso_assistant::read_framework(file, bytes, code),
+    }
+}
+
 /// Where in a file a problem is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileProblem {

@@ -256,6 +256,49 @@ impl Store {
         }
     }
 
+    /// The version a reader asks for: a given one, the newest (`newest`), or the approved one.
+    pub async fn chosen_standard(
+        &self,
+        actor: &Actor,
+        version: Option<ArtifactVersionId>,
+        newest: bool,
+    ) -> Result<StandardVersion> {
+        let found = match (version, newest) {
+            (Some(id), _) => Some(self.standard_version(actor, id).await?),
+            (None, true) => self.latest_standard(actor).await?,
+            (None, false) => self.current_standard(actor).await?,
+        };
+        found.ok_or_else(|| {
+            if newest {
+                Problem::new(
+                    "no_standard",
+                    "基準はまだありません",
+                    "there is no standard yet",
+                )
+                .into()
+            } else {
+                Problem::new(
+                    "no_approved_standard",
+                    "承認された基準はまだありません（下書きは --draft で）",
+                    "no version of the standard is approved yet (the draft: --draft)",
+                )
+                .into()
+            }
+        })
+    }
+
+    /// What changed from one version of the standard to another.
+    pub async fn compare_standard(
+        &self,
+        actor: &Actor,
+        from: ArtifactVersionId,
+        to: ArtifactVersionId,
+    ) -> Result<ItemChanges> {
+        let a = self.standard_version(actor, from).await?;
+        let b = self.standard_version(actor, to).await?;
+        Ok(compare_items(&a.items, &b.items))
+    }
+
     /// What saving these items would change against the newest version (a dry run).
     pub async fn plan_standard(
         &self,

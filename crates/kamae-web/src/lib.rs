@@ -4,6 +4,7 @@
 pub mod api;
 mod ctx;
 mod error;
+pub mod files;
 pub mod i18n;
 mod ops;
 mod pages;

@@ -66,6 +66,13 @@ pub enum Command {
     /// The twelve artifacts of roles A–G: drafts, approval, what has gone stale.
     #[command(subcommand)]
     Artifact(ArtifactCommand),
+    /// The group's security standard (role D): template, import, export, versions, items.
+    #[command(subcommand)]
+    Standard(StandardCommand),
+    /// Reference frameworks the standard's items map to (OSCAL catalogs, CISO Assistant
+    /// libraries).
+    #[command(subcommand)]
+    Framework(FrameworkCommand),
     /// Who changed a record, when, what and why.
     History(HistoryArgs),
     /// Sign-ins, failures, grants, tokens (the CISO and auditors).
@@ -418,6 +425,108 @@ pub enum ArtifactCommand {
     Inbox(JsonArg),
     /// Approved artifacts whose inputs have changed, and why.
     Stale(JsonArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StandardCommand {
+    /// Write an empty template (the header row and one example item) to fill in.
+    Template {
+        /// csv or xlsx
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The language of the column headers: ja or en (both are read back).
+        #[arg(long, default_value = "ja")]
+        headers: String,
+    },
+    /// Import the standard's items from a file as the next draft version (it goes through
+    /// approval like any edit). Items missing from the file are archived in the new version.
+    Import {
+        file: PathBuf,
+        /// csv, xlsx or oscal; from the file's extension when left out.
+        #[arg(long)]
+        format: Option<String>,
+        /// Show what would be added, changed and archived; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+        /// Why this revision: yearly_plan, new_business, new_it_service, new_law_or_technology.
+        #[arg(long)]
+        reason: Option<String>,
+        /// The change log (written from the changes when left out).
+        #[arg(long)]
+        change_log: Option<String>,
+        /// The standard's next review (YYYY-MM-DD).
+        #[arg(long)]
+        next_review: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Export the standard: the approved version (the newest one with --draft).
+    Export {
+        /// csv, xlsx or oscal
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Export the newest version, even a draft.
+        #[arg(long)]
+        draft: bool,
+        /// Export this version (its id).
+        #[arg(long)]
+        version: Option<String>,
+        /// The language of CSV and XLSX column headers: ja or en.
+        #[arg(long, default_value = "ja")]
+        headers: String,
+    },
+    /// The versions of the standard with their state and reason.
+    Versions(JsonArg),
+    /// The items of a version (the approved one unless --version or --draft).
+    Show {
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long)]
+        draft: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed between two versions, item by item.
+    Compare {
+        from: String,
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FrameworkCommand {
+    /// Import a reference framework: an OSCAL catalog (.json) or a CISO Assistant library
+    /// (.yaml). The same file again changes nothing; a new one under the same code
+    /// replaces the old, which is archived.
+    Import {
+        file: PathBuf,
+        /// oscal or ciso-assistant; from the file's extension when left out.
+        #[arg(long)]
+        format: Option<String>,
+        /// The code mappings use (`CODE:CONTROL`); made from the file's title when left out.
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The reference frameworks with their name, version and number of controls.
+    List(JsonArg),
+    /// One framework's controls or requirement nodes, as a tree.
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -22,9 +22,13 @@ use serde::Serialize;
 use crate::cli::*;
 use crate::output::{print_json, table};
 
-type Result<T> = std::result::Result<T, StoreError>;
+pub(crate) type Result<T> = std::result::Result<T, StoreError>;
 
-fn problem(code: &'static str, ja: impl Into<String>, en: impl Into<String>) -> StoreError {
+pub(crate) fn problem(
+    code: &'static str,
+    ja: impl Into<String>,
+    en: impl Into<String>,
+) -> StoreError {
     Problem::new(code, ja, en).into()
 }
 
@@ -36,7 +40,7 @@ fn database_url(cli: &Cli) -> String {
 
 /// Opens the store; unless `create`, an embedded store must already exist (so that a
 /// mistyped --data-dir does not silently start an empty one).
-async fn open(cli: &Cli, create: bool) -> Result<Store> {
+pub(crate) async fn open(cli: &Cli, create: bool) -> Result<Store> {
     if cli.database_url.is_none() {
         let file = cli.data_dir.join(SQLITE_FILE);
         if !create && !file.exists() {
@@ -69,7 +73,7 @@ async fn open(cli: &Cli, create: bool) -> Result<Store> {
     Store::open(&database_url(cli)).await
 }
 
-async fn acting(cli: &Cli, store: &Store) -> Result<Actor> {
+pub(crate) async fn acting(cli: &Cli, store: &Store) -> Result<Actor> {
     let Some(email) = &cli.as_user else {
         return Err(problem(
             "as_required",
@@ -165,6 +169,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Org(c) => org(&cli, c).await,
         Command::Artifact(c) => artifact(&cli, c).await,
+        Command::Standard(c) => crate::standard::standard(&cli, c).await,
+        Command::Framework(c) => crate::standard::framework(&cli, c).await,
         Command::History(a) => history(&cli, a).await,
         Command::SecurityEvents(a) => security_events(&cli, a).await,
         Command::Verify(a) => verify(&cli, a).await,

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod output;
+mod standard;
 mod synth;
 
 use std::process::ExitCode;

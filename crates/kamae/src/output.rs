@@ -18,6 +18,17 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Long listings: stops quietly when the reader has gone (`kamae … | head`).
+pub fn print_lines(lines: impl IntoIterator<Item = String>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
+    }
+}
+
 /// Left-aligned columns, counting East Asian wide characters as two.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let width = |s: &str| {

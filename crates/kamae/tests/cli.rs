@@ -1,57 +1,13 @@
 //! The `kamae` binary as people and scripts use it: real processes, a real store.
 
+mod common;
+
+use common::*;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use kamae_store::testing::TestStore;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kamae(data_dir: &Path, args: &[&str]) -> Run {
-    kamae_with(data_dir, None, args)
-}
-
-fn kamae_with(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kamae"));
-    cmd.arg("--data-dir").arg(data_dir);
-    if let Some(url) = database_url {
-        cmd.arg("--database-url").arg(url);
-    }
-    cmd.args(args)
-        .env_remove("KAMAE_AS")
-        .env_remove("KAMAE_DATABASE_URL");
-    let out: Output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run kamae: {e}"));
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn ok(r: Run) -> String {
-    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    r.stdout
-}
-
-fn fails(r: &Run) {
-    assert_ne!(r.code, 0, "expected failure; stdout:\n{}", r.stdout);
-    // Every failure speaks both languages.
-    assert!(
-        r.stderr.contains("エラー") && r.stderr.contains("error"),
-        "{}",
-        r.stderr
-    );
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn head_of(verify_stdout: &str) -> String {
     verify_stdout
