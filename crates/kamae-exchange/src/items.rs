@@ -108,33 +108,6 @@ fn list(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// `製品A（年額約120万円）` or `Product A (about 1.2 million yen a year)`.
-fn option(s: &str) -> ProductOption {
-    for (open, close) in [('（', '）'), ('(', ')')] {
-        if let (Some(i), true) = (s.find(open), s.ends_with(close)) {
-            let name = s[..i].trim();
-            let note = s[i + open.len_utf8()..s.len() - close.len_utf8()].trim();
-            if !name.is_empty() {
-                return ProductOption {
-                    name: name.to_owned(),
-                    cost_note: Some(note.to_owned()).filter(|n| !n.is_empty()),
-                };
-            }
-        }
-    }
-    ProductOption {
-        name: s.to_owned(),
-        cost_note: None,
-    }
-}
-
-fn written_option(o: &ProductOption) -> String {
-    match &o.cost_note {
-        Some(c) => format!("{}（{c}）", o.name),
-        None => o.name.clone(),
-    }
-}
-
 /// Items from a table, every row checked; nothing comes back unless every row is right.
 fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblems> {
     let mut problems = Vec::new();
@@ -260,7 +233,10 @@ fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblem
             category: cell("category"),
             tier,
             applicability: opt("applicability"),
-            options: list(&cell("options")).iter().map(|o| option(o)).collect(),
+            options: list(&cell("options"))
+                .iter()
+                .map(|o| ProductOption::read(o))
+                .collect(),
             mappings,
         });
         rows.push(*n);
@@ -353,7 +329,7 @@ fn row_of(item: &StandardItem) -> Vec<String> {
             "options" => item
                 .options
                 .iter()
-                .map(written_option)
+                .map(ProductOption::written)
                 .collect::<Vec<_>>()
                 .join("; "),
             "mappings" => item

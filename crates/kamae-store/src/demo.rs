@@ -6,16 +6,81 @@ use kamae_core::Problem;
 use kamae_core::access::{Actor, Role};
 use kamae_core::calendar::GroupCalendar;
 use kamae_core::org::{CompanyKind, DepartmentKind, StaffRole};
+use kamae_core::rules::{ChangeReason, Criterion, FrameworkRef, ProductOption, StandardItem, Tier};
 use kamae_core::text::{Code, Email};
 use serde::Serialize;
 
 use crate::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite};
+use crate::rules::{DEFAULT_TITLE, StandardDraft, StandardMeta};
 use crate::users::{Capability, ScopeSpec};
 use crate::{Result, Store};
 
 /// The one password of every demo account, printed with the sign-ins. Demo groups are
 /// marked as such, so that no real group ever runs with it.
 pub const DEMO_PASSWORD: &str = "kamae-demo-2026";
+
+/// The demo standard as the CISO office wrote it (`demo/standard.toml`).
+#[derive(serde::Deserialize)]
+struct DemoStandard {
+    item: Vec<DemoItem>,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoItem {
+    code: String,
+    title: String,
+    category: String,
+    tier: String,
+    requirement: String,
+    criterion: String,
+    criterion_value: Option<String>,
+    criterion_unit: Option<String>,
+    rationale: String,
+    check: String,
+    alternative: Option<String>,
+    applicability: Option<String>,
+    #[serde(default)]
+    options: Vec<String>,
+    #[serde(default)]
+    mappings: Vec<String>,
+}
+
+pub fn demo_standard_items() -> Result<Vec<StandardItem>> {
+    let doc: DemoStandard = toml::from_str(include_str!("demo/standard.toml")).map_err(|e| {
+        Problem::new(
+            "demo_failed",
+            format!("デモの基準を読めません: {e}"),
+            format!("cannot read the demo standard: {e}"),
+        )
+    })?;
+    doc.item
+        .into_iter()
+        .map(|i| {
+            Ok(StandardItem {
+                code: code(&i.code)?,
+                title: i.title,
+                requirement: i.requirement,
+                criterion: Criterion {
+                    text: i.criterion,
+                    value: i.criterion_value,
+                    unit: i.criterion_unit,
+                },
+                rationale: i.rationale,
+                check: i.check,
+                alternative: i.alternative,
+                category: i.category,
+                tier: Tier::read(&i.tier)?,
+                applicability: i.applicability,
+                options: i.options.iter().map(|o| ProductOption::read(o)).collect(),
+                mappings: i
+                    .mappings
+                    .iter()
+                    .map(|m| FrameworkRef::parse(m))
+                    .collect::<std::result::Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemoSignIn {
@@ -541,7 +606,74 @@ impl Store {
             "company:B",
         )
         .await?;
+        self.load_demo_standard().await?;
         Ok(l.sign_ins)
+    }
+
+    /// Story 1's standard, written by the CISO office: the 2025 version approved by the
+    /// CISO, and its revision for cloud services waiting for the CISO's decision.
+    async fn load_demo_standard(&self) -> Result<()> {
+        let office = self
+            .actor_for_email(&email("office@a-group.example")?)
+            .await?;
+        let ciso = self
+            .actor_for_email(&email("ciso@a-group.example")?)
+            .await?;
+        let all = demo_standard_items()?;
+        let first: Vec<StandardItem> = all
+            .iter()
+            .filter(|i| !i.code.as_str().starts_with("CLD-"))
+            .cloned()
+            .map(|mut i| {
+                if i.code.as_str() == "VUL-01" {
+                    i.criterion.text = "緊急度の高い脆弱性のパッチは公開から30日以内、それ以外は3か月以内に適用する。".into();
+                    i.criterion.value = Some("30".into());
+                }
+                i
+            })
+            .collect();
+        let saved = self
+            .save_standard(
+                &office,
+                StandardDraft {
+                    title: DEFAULT_TITLE.to_owned(),
+                    meta: StandardMeta {
+                        reason: ChangeReason::YearlyPlan,
+                        change_log: "2025年度版。区分（全社必須・会社別必須・推奨）と、測定できる基準・理由・確認方法・代替策を全項目に記載。".into(),
+                        next_review_on: NaiveDate::from_ymd_opt(2026, 12, 15),
+                    },
+                    items: first,
+                },
+            )
+            .await?;
+        let Some((v1, _)) = saved else {
+            return Err(Problem::new(
+                "demo_failed",
+                "デモの基準を作れません",
+                "cannot build the demo standard",
+            )
+            .into());
+        };
+        self.submit_artifact(&office, v1).await?;
+        self.approve_artifact(&ciso, v1).await?;
+        let revised = self
+            .save_standard(
+                &office,
+                StandardDraft {
+                    title: DEFAULT_TITLE.to_owned(),
+                    meta: StandardMeta {
+                        reason: ChangeReason::NewItService,
+                        change_log: "クラウドサービスの利用拡大に合わせ、クラウド利用の項目（CLD-01、CLD-02）を追加。緊急度の高い脆弱性のパッチ適用期限を30日から14日に短縮。".into(),
+                        next_review_on: NaiveDate::from_ymd_opt(2027, 10, 1),
+                    },
+                    items: all,
+                },
+            )
+            .await?;
+        if let Some((v2, _)) = revised {
+            self.submit_artifact(&office, v2).await?;
+        }
+        Ok(())
     }
 
     /// Story 2: the apparel maker's own group, with its EC department, its systems

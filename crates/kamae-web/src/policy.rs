@@ -43,6 +43,9 @@ use Policy::*;
 const ARTIFACT: RecordKind = RecordKind::Artifact(ArtifactKind::RiskAssessment);
 const ORG: RecordKind = RecordKind::Organisation;
 const ADMIN: RecordKind = RecordKind::Administration;
+/// The group's standard (role D): the group-level measures and rules, published group-wide.
+pub const STANDARD: RecordKind = RecordKind::Artifact(ArtifactKind::MeasuresAndRules);
+const REFERENCE: RecordKind = RecordKind::GroupReference;
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/", SignedIn),
@@ -101,6 +104,33 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/artifacts/{id}/reject",
         Record(ARTIFACT, Action::Approve),
+    ),
+    r("GET", "/standard", Record(STANDARD, Action::Read)),
+    r(
+        "GET",
+        "/standard/items/{item}",
+        Record(STANDARD, Action::Read),
+    ),
+    r("GET", "/standard/versions", Record(STANDARD, Action::Read)),
+    r("GET", "/standard/compare", Record(STANDARD, Action::Read)),
+    r("GET", "/standard/export", Record(STANDARD, Action::Read)),
+    r("GET", "/standard/template", SignedIn),
+    r("GET", "/standard/import", Record(STANDARD, Action::Write)),
+    r("POST", "/standard/import", Record(STANDARD, Action::Write)),
+    r(
+        "GET",
+        "/standard/frameworks",
+        Record(REFERENCE, Action::Read),
+    ),
+    r(
+        "POST",
+        "/standard/frameworks",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "GET",
+        "/standard/frameworks/{framework}",
+        Record(REFERENCE, Action::Read),
     ),
     r("GET", "/history/{kind}/{id}", History),
     r(

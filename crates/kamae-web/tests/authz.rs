@@ -256,19 +256,27 @@ async fn every_route_as_every_role_at_every_scope() {
             Some(b.id),
         ),
     ] {
-        let v1 = ok(store
-            .draft_artifact(
-                &author,
-                NewArtifactDraft {
-                    kind,
-                    company: company_code.map(code),
-                    title: format!("{label} v1"),
-                    body: "v1".into(),
-                    inputs: vec![],
-                },
-            )
-            .await);
-        ok(store.submit_artifact(&author, v1.reference.version).await);
+        let v1 = if kind == ArtifactKind::MeasuresAndRules {
+            // The demo's standard: its revision waits for the CISO's decision.
+            let versions = ok(store.standard_versions(&system).await);
+            ok(store
+                .artifact_version(&system, versions[0].reference.version)
+                .await)
+        } else {
+            let v1 = ok(store
+                .draft_artifact(
+                    &author,
+                    NewArtifactDraft {
+                        kind,
+                        company: company_code.map(code),
+                        title: format!("{label} v1"),
+                        body: "v1".into(),
+                        inputs: vec![],
+                    },
+                )
+                .await);
+            ok(store.submit_artifact(&author, v1.reference.version).await)
+        };
         artifact_targets.push(Target {
             label,
             kind: RecordKind::Artifact(kind),
@@ -281,6 +289,10 @@ async fn every_route_as_every_role_at_every_scope() {
             artifact_kind: kind.as_str(),
         });
     }
+    // A small reference framework for the pages of role D.
+    ok(store
+        .import_framework(&author, support::tiny_framework("TINY"), false)
+        .await);
     let company_targets: Vec<Target> = [("own company X", &x), ("other company B", &b)]
         .into_iter()
         .map(|(label, c)| Target {
@@ -315,6 +327,9 @@ async fn every_route_as_every_role_at_every_scope() {
     for route in ROUTES {
         let is_api = route.path.starts_with("/api/");
         let targets: Vec<Target> = match route.policy {
+            Policy::Record(k, _) if k == kamae_web::policy::STANDARD => {
+                vec![group_target(k)]
+            }
             Policy::Record(RecordKind::Artifact(_), _) => artifact_targets.clone(),
             Policy::Record(RecordKind::Organisation, _)
                 if matches!(route.path, "/org/new/company" | "/org/new/relationship") =>
@@ -456,7 +471,21 @@ async fn call(
         .replace("{letter}", "e")
         .replace("{what}", "site")
         .replace("{kind}", "company")
+        .replace("{item}", "ACC-01")
+        .replace("{framework}", "TINY")
         .replace("{id}", &id);
+    if route.path == "/standard/items/{item}" {
+        // The newest version, the demo's revision awaiting the CISO.
+        path = format!("{path}?draft=1");
+    }
+    if route.path == "/standard/compare" {
+        let versions = ok(store.standard_versions(system).await);
+        let ids: Vec<String> = versions
+            .iter()
+            .map(|v| v.reference.version.to_string())
+            .collect();
+        path = format!("{path}?from={}&to={}", ids[ids.len() - 1], ids[0]);
+    }
     if route.path == "/artifacts/{id}/diff" {
         // Compared with itself: the probes' versions have no earlier one.
         path = format!("{path}?against={id}");

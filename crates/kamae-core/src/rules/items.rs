@@ -87,6 +87,38 @@ pub struct ProductOption {
     pub cost_note: Option<String>,
 }
 
+impl ProductOption {
+    /// `製品A（年額約120万円）` or `Product A (about 1.2 million yen a year)`: the cost note
+    /// in brackets at the end.
+    pub fn read(s: &str) -> ProductOption {
+        let s = s.trim();
+        for (open, close) in [('（', '）'), ('(', ')')] {
+            if let (Some(i), true) = (s.find(open), s.ends_with(close)) {
+                let name = s[..i].trim();
+                let note = s[i + open.len_utf8()..s.len() - close.len_utf8()].trim();
+                if !name.is_empty() {
+                    return ProductOption {
+                        name: name.to_owned(),
+                        cost_note: Some(note.to_owned()).filter(|n| !n.is_empty()),
+                    };
+                }
+            }
+        }
+        ProductOption {
+            name: s.to_owned(),
+            cost_note: None,
+        }
+    }
+
+    /// The form [`ProductOption::read`] reads back.
+    pub fn written(&self) -> String {
+        match &self.cost_note {
+            Some(c) => format!("{}（{c}）", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// Where an item stands in an external framework.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "framework", content = "id", rename_all = "snake_case")]

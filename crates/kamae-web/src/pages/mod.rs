@@ -11,6 +11,7 @@ mod map;
 mod org;
 mod roles;
 mod security;
+pub mod standard;
 
 use askama::Template;
 use axum::Router;
@@ -54,6 +55,25 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/artifacts/{id}/diff", get(artifacts::diff))
         .route("/artifacts/{id}/{step}", post(artifacts::step))
+        .route("/standard", get(standard::standard))
+        .route("/standard/items/{item}", get(standard::item))
+        .route("/standard/versions", get(standard::versions))
+        .route("/standard/compare", get(standard::compare))
+        .route("/standard/export", get(standard::export))
+        .route("/standard/template", get(standard::template))
+        .route(
+            "/standard/import",
+            get(standard::import_form)
+                .post(standard::import)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/standard/frameworks",
+            get(standard::frameworks)
+                .post(standard::import_framework)
+                .layer(upload_limit()),
+        )
+        .route("/standard/frameworks/{framework}", get(standard::framework))
         .route("/history/{kind}/{id}", get(history::history))
         .route("/security", get(security::security))
         .route("/org", get(org::org))
@@ -64,6 +84,11 @@ pub fn routes() -> Router<AppState> {
         .route("/org/users/disable", post(org::disable_user))
         .route("/org/grants/{id}/{step}", post(org::grant_step))
         .route("/org/mfa-policy", post(org::mfa_policy))
+}
+
+/// Uploads may carry a file as large as the readers accept, and the form around it.
+pub fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(kamae_exchange::MAX_FILE_BYTES + 64 * 1024)
 }
 
 /// What every page shows around its content: the language, the user, the navigation.

@@ -20,6 +20,10 @@ struct RolePage<'a> {
     purpose: &'a str,
     kinds: Vec<(String, String)>,
     artifacts: Vec<ArtifactSummary>,
+    /// The role's workspace pages built so far: (address, label).
+    links: Vec<(&'static str, &'a str)>,
+    /// What of the role is not built yet, said plainly.
+    not_built: &'a str,
 }
 
 pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Response, PageError> {
@@ -57,7 +61,20 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
         RoleArea::F => "role.purpose.f",
         RoleArea::G => "role.purpose.g",
     };
+    let (links, not_built) = match role {
+        RoleArea::D => (
+            vec![
+                ("/standard", t.get("standard.title")),
+                ("/standard/versions", t.get("standard.versions")),
+                ("/standard/frameworks", t.get("standard.frameworks")),
+            ],
+            t.get("role.not_built_d"),
+        ),
+        _ => (Vec::new(), t.get("role.not_built_body")),
+    };
     let page = RolePage {
+        links,
+        not_built,
         chrome: Chrome::new(&ctx, "roles"),
         letter: role.letter(),
         title: t.pick(role.label_ja(), role.label_en()).to_owned(),

@@ -106,3 +106,67 @@ pub fn hidden(page: &str, name: &str) -> String {
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("no hidden {name} in page:\n{page}"))
 }
+
+/// One item of the standard, complete, for tests that need a standard.
+pub fn standard_item(code: &str) -> kamae_core::rules::StandardItem {
+    use kamae_core::rules::{Criterion, FrameworkRef, StandardItem, Tier};
+    StandardItem {
+        code: kamae_core::text::Code::parse(code).unwrap_or_else(|e| panic!("{e}")),
+        title: "退職者アカウントの無効化".into(),
+        requirement: "退職者のIDを無効化する <script>alert(1)</script>".into(),
+        criterion: Criterion {
+            text: "退職日から5営業日以内".into(),
+            value: Some("5".into()),
+            unit: Some("営業日".into()),
+        },
+        rationale: "放置されたIDは乗っ取られても気づかれない".into(),
+        check: "退職者一覧とIDの突合記録".into(),
+        alternative: Some("パスワードを変更し利用を監視する".into()),
+        category: "アクセス管理".into(),
+        tier: Tier::GroupMandatory,
+        applicability: None,
+        options: vec![],
+        mappings: vec![FrameworkRef::NistCsf2("PR.AA-05".into())],
+    }
+}
+
+/// A small reference framework: one group, a control and its enhancement.
+pub fn tiny_framework(code: &str) -> kamae_core::rules::ReferenceFramework {
+    use kamae_core::rules::{FrameworkNode, FrameworkSource, NodeKind, ReferenceFramework};
+    let node =
+        |id: &str, ref_id: &str, parent: Option<&str>, depth, kind, title: &str| FrameworkNode {
+            node_id: id.into(),
+            ref_id: ref_id.into(),
+            parent: parent.map(Into::into),
+            depth,
+            kind,
+            title: title.into(),
+            description: "Manage accounts.".into(),
+            assessable: kind != NodeKind::Group,
+        };
+    ReferenceFramework {
+        code: kamae_core::text::Code::parse(code).unwrap_or_else(|e| panic!("{e}")),
+        name: "Tiny catalog".into(),
+        version: "1".into(),
+        source: FrameworkSource::Oscal,
+        nodes: vec![
+            node("ac", "ac", None, 1, NodeKind::Group, "Access Control"),
+            node(
+                "ac-2",
+                "AC-2",
+                Some("ac"),
+                2,
+                NodeKind::Control,
+                "Account Management",
+            ),
+            node(
+                "ac-2.1",
+                "AC-2(1)",
+                Some("ac-2"),
+                3,
+                NodeKind::Enhancement,
+                "Automated",
+            ),
+        ],
+    }
+}

@@ -1,0 +1,309 @@
+//! The standard's pages as the CISO office and everyone else use them: browse, read an item,
+//! compare versions, export, import files (dry run first), reference frameworks.
+
+mod support;
+
+use reqwest::multipart::{Form, Part};
+use support::*;
+
+const HEADER_JA: &str = "項目ID,項目名,分類,区分,要求事項,基準,基準値,単位,なぜ必要か,確認方法,代替策,適用,推奨製品・サービス,外部基準との対応";
+
+async fn upload(
+    c: &reqwest::Client,
+    s: &Server,
+    path: &str,
+    csrf: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut form = Form::new()
+        .text("_csrf", csrf.to_owned())
+        .part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    let res = c
+        .post(s.url(path))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standard_is_read_by_everyone_and_changed_by_the_cisos_office() {
+    let s = Server::start().await;
+    let practitioner = s.signed_in("practitioner-x-y@a-group.example").await;
+
+    // The approved version, by category, with the tiers of story 1.
+    let page = get_text(&practitioner, &s.url("/standard")).await;
+    assert!(
+        page.contains("グループ情報セキュリティ基準") && page.contains("ACC-01"),
+        "{page}"
+    );
+    assert!(page.contains("退職日から5営業日以内に無効化する"));
+    assert!(
+        !page.contains("CLD-01"),
+        "the revision adding cloud items is not approved yet"
+    );
+    assert!(
+        !page.contains("/standard/import"),
+        "only the CISO office imports"
+    );
+    let only_b = get_text(&practitioner, &s.url("/standard?tier=b")).await;
+    assert!(
+        only_b.contains("DAT-01") && !only_b.contains(">ACC-01<"),
+        "{only_b}"
+    );
+
+    // An item as a non-expert reads it: why, how it is checked, what may be done instead.
+    let item = get_text(&practitioner, &s.url("/standard/items/DAT-01")).await;
+    for part in [
+        "なぜ必要か",
+        "確認方法",
+        "できない場合の代替策",
+        "個人顧客のデータを扱う会社",
+        "ISO27001:A.8.10",
+    ] {
+        assert!(item.contains(part), "{part} missing from the item page");
+    }
+    assert!(
+        item.contains("<strong>1</strong> か月"),
+        "the measure is shown: {item}"
+    );
+    let missing = practitioner
+        .get(s.url("/standard/items/NOPE-99"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(missing.status(), 404);
+
+    // Versions and their comparison: the revision adds the cloud items and shortens a deadline.
+    let versions = get_text(&practitioner, &s.url("/standard/versions")).await;
+    let ids: Vec<String> = versions
+        .split("/standard?version=")
+        .skip(1)
+        .filter_map(|r| r.split('"').next().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 2, "{versions}");
+    let compare = get_text(
+        &practitioner,
+        &s.url(&format!("/standard/compare?from={}&to={}", ids[1], ids[0])),
+    )
+    .await;
+    assert!(
+        compare.contains("CLD-01") && compare.contains("CLD-02") && compare.contains("VUL-01"),
+        "{compare}"
+    );
+    assert!(compare.contains("30日から14日"), "the change log is shown");
+
+    // Export as XLSX, CSV (UTF-8 with BOM, formulas neutralised) and OSCAL.
+    let xlsx = practitioner
+        .get(s.url("/standard/export?format=xlsx"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(xlsx.status(), 200);
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("standard-v1.xlsx")
+    );
+    assert!(xlsx.bytes().await.unwrap_or_default().starts_with(b"PK"));
+    let csv = practitioner
+        .get(s.url("/standard/export?format=csv&draft=1"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let csv = csv.bytes().await.unwrap_or_default();
+    assert!(
+        csv.starts_with(&[0xEF, 0xBB, 0xBF]) && String::from_utf8_lossy(&csv).contains("CLD-01")
+    );
+    let oscal = get_text(&practitioner, &s.url("/standard/export?format=oscal")).await;
+    assert!(oscal.contains("urn:kamae:oscal"));
+
+    // Only the CISO office imports; a security lead edits nothing group-wide.
+    let lead = s.signed_in("lead-x@a-group.example").await;
+    let refused = lead
+        .get(s.url("/standard/import"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refused.status(), 403);
+    let lead_csrf = hidden(&get_text(&lead, &s.url("/")).await, "_csrf");
+    let (status, _) = upload(
+        &lead,
+        &s,
+        "/standard/import",
+        &lead_csrf,
+        "x.csv",
+        b"x".to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 403);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_show_what_would_change_and_refuse_bad_files_whole() {
+    let s = Server::start().await;
+    let office = s.signed_in("office@a-group.example").await;
+    let ciso = s.signed_in("ciso@a-group.example").await;
+    let form = get_text(&office, &s.url("/standard/import")).await;
+    let csrf = hidden(&form, "_csrf");
+
+    // The revision waits for the CISO; the CISO sends it back so that it can change.
+    let versions = s
+        .store
+        .store
+        .standard_versions(
+            &s.store
+                .store
+                .actor_for_email(
+                    &kamae_core::text::Email::parse("office@a-group.example")
+                        .unwrap_or_else(|e| panic!("{e}")),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v2 = versions[0].reference.version.to_string();
+    let ciso_csrf = hidden(&get_text(&ciso, &s.url("/")).await, "_csrf");
+    let res = ciso
+        .post(s.url(&format!("/artifacts/{v2}/reject")))
+        .form(&[
+            ("_csrf", ciso_csrf.as_str()),
+            ("reason", "クラウドの項目に委託先の観点を加えてください"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 303);
+
+    // Every problem of a bad file, with its row and field; nothing written.
+    let bad = format!(
+        "{HEADER_JA}\nACC-01,名前,分類,z,要求,基準,,,理由,確認,,,,\nACC-02,,分類,a,要求,基準,五,日,理由,確認,,,,\n"
+    );
+    let (status, page) = upload(
+        &office,
+        &s,
+        "/standard/import",
+        &csrf,
+        "bad.csv",
+        bad.into_bytes(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("bad.csv 2行目") && page.contains("bad.csv 3行目"),
+        "{page}"
+    );
+    assert!(page.contains("何も書き込んでいません"));
+
+    // A dry run lists what would be added and archived; then the import revises the draft.
+    let good = format!(
+        "{HEADER_JA}\nACC-01,退職者アカウントの無効化,アクセス管理,a,\"退職者のIDを無効化する <script>alert(1)</script>\",退職日から3営業日以内,3,営業日,理由,確認,,,,\nNEW-01,新しい項目,新分類,c,要求,基準,,,理由,確認,,,,\n"
+    );
+    let (status, page) = upload(
+        &office,
+        &s,
+        "/standard/import",
+        &csrf,
+        "good.csv",
+        good.clone().into_bytes(),
+        &[("dry_run", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("書き込んでいません") && page.contains("NEW-01") && page.contains("GOV-01"),
+        "{page}"
+    );
+    let still = s
+        .store
+        .store
+        .latest_standard(
+            &s.store
+                .store
+                .actor_for_email(
+                    &kamae_core::text::Email::parse("office@a-group.example")
+                        .unwrap_or_else(|e| panic!("{e}")),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        still.map(|v| v.items.len()),
+        Some(42),
+        "a dry run writes nothing"
+    );
+    let (status, page) = upload(
+        &office,
+        &s,
+        "/standard/import",
+        &csrf,
+        "good.csv",
+        good.into_bytes(),
+        &[("reason", "new_law_or_technology")],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(&format!("/artifacts/{v2}")),
+        "the rejected draft is revised: {page}"
+    );
+    let item = get_text(&office, &s.url("/standard/items/ACC-01?draft=1")).await;
+    assert!(
+        item.contains("&lt;script&gt;") && !item.contains("<script>alert"),
+        "imported text is shown, never run"
+    );
+
+    // Reference frameworks: a broken library names the place; a catalog imports once.
+    let (status, page) = upload(
+        &office,
+        &s,
+        "/standard/frameworks",
+        &csrf,
+        "broken.yaml",
+        b"objects:\n  framework:\n    requirement_nodes:\n    - ref_id: X\n".to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("requirement_nodes[0]"), "{page}");
+    let catalog = br#"{"catalog": {"uuid": "u", "metadata": {"title": "Tiny Catalog", "version": "1.0"},
+      "groups": [{"id": "ac", "title": "Access Control", "controls": [{"id": "ac-2", "title": "Account Management"}]}]}}"#;
+    let (status, page) = upload(
+        &office,
+        &s,
+        "/standard/frameworks",
+        &csrf,
+        "tiny.json",
+        catalog.to_vec(),
+        &[("code", "TINY")],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("追加しました") && page.contains("/standard/frameworks/TINY"),
+        "{page}"
+    );
+    let tree = get_text(&office, &s.url("/standard/frameworks/TINY")).await;
+    assert!(tree.contains("Account Management"));
+    let lead = s.signed_in("lead-x@a-group.example").await;
+    let listed = get_text(&lead, &s.url("/standard/frameworks")).await;
+    assert!(
+        listed.contains("TINY") && !listed.contains("enctype=\"multipart/form-data\""),
+        "a lead reads, imports nothing"
+    );
+    s.stop().await;
+}
