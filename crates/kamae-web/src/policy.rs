@@ -205,4 +205,36 @@ pub const ROUTES: &[Route] = &[
         Record(ARTIFACT, Action::Write),
     ),
     r("GET", "/api/v1/history/{kind}/{id}", History),
+    r("GET", "/api/v1/standard", Record(STANDARD, Action::Read)),
+    r(
+        "GET",
+        "/api/v1/standard/versions",
+        Record(STANDARD, Action::Read),
+    ),
+    r(
+        "GET",
+        "/api/v1/standard/compare",
+        Record(STANDARD, Action::Read),
+    ),
+    r(
+        "GET",
+        "/api/v1/standard/export",
+        Record(STANDARD, Action::Read),
+    ),
+    r(
+        "POST",
+        "/api/v1/standard/import",
+        Record(STANDARD, Action::Write),
+    ),
+    r("GET", "/api/v1/frameworks", Record(REFERENCE, Action::Read)),
+    r(
+        "GET",
+        "/api/v1/frameworks/{framework}",
+        Record(REFERENCE, Action::Read),
+    ),
+    r(
+        "POST",
+        "/api/v1/frameworks/import",
+        Record(REFERENCE, Action::Write),
+    ),
 ];

@@ -478,7 +478,13 @@ async fn call(
         // The newest version, the demo's revision awaiting the CISO.
         path = format!("{path}?draft=1");
     }
-    if route.path == "/standard/compare" {
+    match route.path {
+        "/standard/export" | "/api/v1/standard/export" => path.push_str("?format=xlsx"),
+        "/api/v1/standard/import" => path.push_str("?format=csv"),
+        "/api/v1/frameworks/import" => path.push_str("?format=oscal"),
+        _ => {}
+    }
+    if route.path == "/standard/compare" || route.path == "/api/v1/standard/compare" {
         let versions = ok(store.standard_versions(system).await);
         let ids: Vec<String> = versions
             .iter()

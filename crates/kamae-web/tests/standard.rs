@@ -307,3 +307,164 @@ async fn imports_show_what_would_change_and_refuse_bad_files_whole() {
     );
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standard_through_the_api() {
+    let s = Server::start().await;
+    let office = token_for(&s, "office@a-group.example").await;
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let api = reqwest::Client::new();
+    let get = |token: &str, path: &str| api.get(s.url(path)).bearer_auth(token).send();
+
+    let current: serde_json::Value = get(&lead, "/api/v1/standard")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(current["state"], "approved");
+    assert_eq!(current["items"].as_array().map(Vec::len), Some(40));
+    let acc = current["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["code"] == "ACC-01")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            acc["tier"].as_str(),
+            acc["criterion"]["value"].as_str(),
+            acc["criterion"]["unit"].as_str()
+        ),
+        (Some("group_mandatory"), Some("5"), Some("営業日"))
+    );
+    let versions: serde_json::Value = get(&lead, "/api/v1/standard/versions")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (v2, v1) = (
+        versions["items"][0]["version"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        versions["items"][1]["version"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    let changes: serde_json::Value = get(
+        &lead,
+        &format!("/api/v1/standard/compare?from={v1}&to={v2}"),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .json()
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(changes["added"], serde_json::json!(["CLD-01", "CLD-02"]));
+    assert_eq!(changes["changed"][0]["code"], "VUL-01");
+    let oscal = get(&lead, "/api/v1/standard/export?format=oscal")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(oscal.status(), 200);
+    let oscal = oscal.bytes().await.unwrap_or_default();
+
+    // A lead may not import; the CISO office's import of a bad file lists every problem.
+    let post = |token: &str, path: &str, body: Vec<u8>| {
+        api.post(s.url(path)).bearer_auth(token).body(body).send()
+    };
+    let refused = post(
+        &lead,
+        "/api/v1/standard/import?format=oscal&dry_run=true",
+        oscal.to_vec(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refused.status(), 403);
+    let bad = format!(
+        "{HEADER_JA}\nACC-01,名前,分類,z,要求,基準,,,理由,確認,,,,\nACC-02,,分類,a,要求,基準,五,日,理由,確認,,,,\n"
+    );
+    let res = post(
+        &office,
+        "/api/v1/standard/import?format=csv&file_name=bad.csv",
+        bad.into_bytes(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 422);
+    let err: serde_json::Value = res.json().await.unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<&str> = err["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert!(
+        paths.contains(&"bad.csv:2 tier")
+            && paths.contains(&"bad.csv:3 title")
+            && paths.contains(&"bad.csv:3 criterion_value"),
+        "{err}"
+    );
+    // The approved version exported and imported again is what the newest version must
+    // become: a dry run against the revision shows the revision's changes undone.
+    let dry: serde_json::Value = post(
+        &office,
+        "/api/v1/standard/import?format=oscal&dry_run=true",
+        oscal.to_vec(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .json()
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        dry["changes"]["archived"],
+        serde_json::json!(["CLD-01", "CLD-02"]),
+        "{dry}"
+    );
+    assert_eq!(dry["version"], serde_json::Value::Null);
+
+    // Reference frameworks.
+    let catalog = br#"{"catalog": {"uuid": "u", "metadata": {"title": "Tiny Catalog", "version": "1.0"},
+      "groups": [{"id": "ac", "title": "Access Control", "controls": [{"id": "ac-2", "title": "Account Management"}]}]}}"#;
+    let report: serde_json::Value = post(
+        &office,
+        "/api/v1/frameworks/import?format=oscal&code=TINY",
+        catalog.to_vec(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .json()
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (report["outcome"].as_str(), report["controls"].as_u64()),
+        (Some("added"), Some(1))
+    );
+    let list: serde_json::Value = get(&lead, "/api/v1/frameworks")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(list["items"][0]["code"], "TINY");
+    let one: serde_json::Value = get(&lead, "/api/v1/frameworks/tiny")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(one["nodes"][1]["ref_id"], "AC-2");
+    let broken = post(
+        &office,
+        "/api/v1/frameworks/import?format=ciso-assistant",
+        b"objects: [".to_vec(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(broken.status(), 422);
+    s.stop().await;
+}

@@ -170,3 +170,24 @@ pub fn tiny_framework(code: &str) -> kamae_core::rules::ReferenceFramework {
         ],
     }
 }
+
+/// A personal API token for a user of the demo.
+pub async fn token_for(s: &Server, email: &str) -> String {
+    let store = &s.store.store;
+    let group = store
+        .actor_for_email(&kamae_core::text::Email::parse(email).unwrap_or_else(|e| panic!("{e}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .group();
+    let system = kamae_core::access::Actor::System { group };
+    store
+        .create_api_token_for(
+            &system,
+            &kamae_core::text::Email::parse(email).unwrap_or_else(|e| panic!("{e}")),
+            "test",
+            Some(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .1
+}

@@ -3,6 +3,7 @@
 mod artifacts;
 mod history;
 mod org;
+mod standard;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +29,19 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(artifacts::get_artifact, artifacts::edit_artifact))
         .routes(routes!(artifacts::submit_artifact))
         .routes(routes!(history::record_history))
+        .routes(routes!(standard::get_standard))
+        .routes(routes!(standard::standard_versions))
+        .routes(routes!(standard::compare_standard))
+        .routes(routes!(standard::export_standard))
+        .routes(routes!(standard::list_frameworks))
+        .routes(routes!(standard::get_framework))
+        .merge(
+            // Files as large as the readers accept, on these two routes only.
+            OpenApiRouter::new()
+                .routes(routes!(standard::import_standard))
+                .routes(routes!(standard::import_framework))
+                .layer(crate::pages::upload_limit()),
+        )
         .routes(routes!(crate::api::openapi_json))
 }
 
