@@ -287,6 +287,18 @@ impl Store {
         })
     }
 
+    /// The approved standard's next review, when it nears or has passed: (date, days left).
+    pub async fn standard_review_due(&self, actor: &Actor) -> Result<Option<(NaiveDate, i64)>> {
+        let Some(current) = self.current_standard(actor).await? else {
+            return Ok(None);
+        };
+        let Some(next) = current.meta.and_then(|m| m.next_review_on) else {
+            return Ok(None);
+        };
+        let today = self.today(actor.group()).await?;
+        Ok(kamae_core::rules::review_due(next, today).map(|days| (next, days)))
+    }
+
     /// What changed from one version of the standard to another.
     pub async fn compare_standard(
         &self,

@@ -37,6 +37,9 @@ async fn upload(
 async fn the_standard_is_read_by_everyone_and_changed_by_the_cisos_office() {
     let s = Server::start().await;
     let practitioner = s.signed_in("practitioner-x-y@a-group.example").await;
+    // The approved version's review (2026-12-15) is near or past: every home page says so.
+    let home = get_text(&practitioner, &s.url("/")).await;
+    assert!(home.contains("id=\"standard-review\"") && home.contains("2026-12-15"), "{home}");
 
     // The approved version, by category, with the tiers of story 1.
     let page = get_text(&practitioner, &s.url("/standard")).await;

@@ -119,6 +119,15 @@ impl ProductOption {
     }
 }
 
+/// How many days before its next review the standard is shown as due on home pages.
+pub const REVIEW_NOTICE_DAYS: i64 = 60;
+
+/// Days until the review (negative when overdue), when it is near enough to say so.
+pub fn review_due(next_review_on: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<i64> {
+    let days = (next_review_on - today).num_days();
+    (days <= REVIEW_NOTICE_DAYS).then_some(days)
+}
+
 /// Where an item stands in an external framework.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "framework", content = "id", rename_all = "snake_case")]
@@ -531,6 +540,15 @@ mod tests {
             options: vec![],
             mappings: vec![FrameworkRef::NistCsf2("PR.AA-01".into())],
         }
+    }
+
+    #[test]
+    fn the_review_shows_as_it_nears_and_when_overdue() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        assert_eq!(review_due(d(12, 15), d(11, 28)), Some(17));
+        assert_eq!(review_due(d(12, 15), d(12, 20)), Some(-5));
+        assert_eq!(review_due(d(12, 15), d(10, 1)), None);
+        assert_eq!(review_due(d(12, 15), d(10, 16)), Some(60));
     }
 
     #[test]

@@ -22,6 +22,8 @@ struct HomePage<'a> {
     stale_total: usize,
     /// Grants of executive, ciso and administration: for the CISO and auditors only.
     sensitive: Option<Vec<GrantView>>,
+    /// The standard's next review when it nears: the date, and the words for how near.
+    review: Option<(String, String, bool)>,
 }
 
 pub async fn home(s: SignedIn) -> Result<Response, PageError> {
@@ -66,7 +68,22 @@ pub async fn home(s: SignedIn) -> Result<Response, PageError> {
     } else {
         None
     };
+    // Only those who may read the standard are told of its review.
+    let review = match store.standard_review_due(&actor).await {
+        Ok(Some((on, days))) => {
+            let t = ctx.t();
+            let when = if days >= 0 {
+                t.fill("home.review_in", &[("days", &days.to_string())])
+            } else {
+                t.fill("home.review_overdue", &[("days", &(-days).to_string())])
+            };
+            Some((on.to_string(), when, days < 0))
+        }
+        Ok(None) | Err(kamae_store::StoreError::Problem(_)) => None,
+        Err(e) => return Err(ctx.fail(e)),
+    };
     let page = HomePage {
+        review,
         chrome: Chrome::new(&ctx, "home"),
         inbox,
         my_open,
