@@ -233,6 +233,10 @@ impl Store {
                     scope,
                 )
             }
+            "glossary_term" => {
+                exists("SELECT id FROM glossary_terms WHERE group_id = $1 AND id = $2").await?;
+                (RecordKind::GroupReference, Scope::Group)
+            }
             "reference_framework" => {
                 exists("SELECT id FROM reference_frameworks WHERE group_id = $1 AND id = $2")
                     .await?;

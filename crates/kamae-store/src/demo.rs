@@ -45,6 +45,23 @@ struct DemoItem {
     mappings: Vec<String>,
 }
 
+#[derive(serde::Deserialize)]
+struct DemoGlossary {
+    term: Vec<kamae_core::rules::GlossaryTerm>,
+}
+
+/// The terms the story's staff asked the CISO office about (`demo/glossary.toml`).
+pub fn demo_glossary() -> Result<Vec<kamae_core::rules::GlossaryTerm>> {
+    let doc: DemoGlossary = toml::from_str(include_str!("demo/glossary.toml")).map_err(|e| {
+        Problem::new(
+            "demo_failed",
+            format!("デモの用語集を読めません: {e}"),
+            format!("cannot read the demo glossary: {e}"),
+        )
+    })?;
+    Ok(doc.term)
+}
+
 pub fn demo_standard_items() -> Result<Vec<StandardItem>> {
     let doc: DemoStandard = toml::from_str(include_str!("demo/standard.toml")).map_err(|e| {
         Problem::new(
@@ -672,6 +689,9 @@ impl Store {
             .await?;
         if let Some((v2, _)) = revised {
             self.submit_artifact(&office, v2).await?;
+        }
+        for term in demo_glossary()? {
+            self.save_term(&office, term).await?;
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod frameworks;
+pub mod glossary;
 pub mod mfa;
 pub mod org;
 pub mod rules;

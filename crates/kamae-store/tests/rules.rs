@@ -21,6 +21,7 @@ both_backends!(
     the_standard_is_edited_only_as_items,
     approving_a_revision_makes_what_was_built_on_the_old_one_stale,
     reference_frameworks_import_whole_and_replace_by_code,
+    the_glossary_keeps_every_explanation_in_history,
 );
 
 pub fn item(c: &str, tier: Tier) -> StandardItem {
@@ -403,4 +404,57 @@ async fn reference_frameworks_import_whole_and_replace_by_code(t: &TestStore) {
             .collect::<Vec<_>>(),
         ["create", "archive"]
     );
+}
+
+async fn the_glossary_keeps_every_explanation_in_history(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let edr = |ja: &str| kamae_core::rules::GlossaryTerm {
+        term: "EDR".into(),
+        ja: ja.into(),
+        en_term: "EDR".into(),
+        en: "Software that detects suspicious activity on PCs.".into(),
+    };
+    assert_eq!(
+        err_code(s.save_term(&f.lead_x, edr("説明")).await),
+        "forbidden"
+    );
+    let mut blank = edr("説明");
+    blank.en = " ".into();
+    assert_eq!(err_code(s.save_term(&f.office, blank).await), "required");
+    ok(
+        s.save_term(&f.office, edr("端末の不審な動きを検知する仕組み"))
+            .await,
+    );
+    let rows = audit_rows(s).await;
+    ok(
+        s.save_term(&f.office, edr("端末の不審な動きを検知する仕組み"))
+            .await,
+    );
+    assert_eq!(
+        audit_rows(s).await,
+        rows,
+        "the same content again changes nothing"
+    );
+    ok(s.save_term(
+        &f.ciso,
+        edr("パソコンやサーバーの不審な動きを記録・検知する仕組み"),
+    )
+    .await);
+    let list = ok(s.glossary(&f.practitioner_site_x1).await);
+    assert_eq!(list.len(), 1);
+    assert!(list[0].ja.starts_with("パソコン"));
+    assert_eq!(
+        err_code(s.archive_term(&f.office, "EDR", " ").await),
+        "reason_required"
+    );
+    ok(s.archive_term(&f.office, "EDR", "基準から消えたため").await);
+    assert!(ok(s.glossary(&f.office).await).is_empty());
+    assert_eq!(
+        err_code(s.archive_term(&f.office, "EDR", "もう一度").await),
+        "not_found"
+    );
+    // Added again later, it is a new term; the old one's history stays.
+    ok(s.save_term(&f.office, edr("再登録")).await);
+    assert_eq!(ok(s.glossary(&f.office).await).len(), 1);
 }

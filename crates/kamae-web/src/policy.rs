@@ -132,6 +132,17 @@ pub const ROUTES: &[Route] = &[
         "/standard/frameworks/{framework}",
         Record(REFERENCE, Action::Read),
     ),
+    r("GET", "/standard/glossary", Record(REFERENCE, Action::Read)),
+    r(
+        "POST",
+        "/standard/glossary",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/glossary/archive",
+        Record(REFERENCE, Action::Write),
+    ),
     r("GET", "/history/{kind}/{id}", History),
     r(
         "GET",
@@ -235,6 +246,13 @@ pub const ROUTES: &[Route] = &[
     r(
         "POST",
         "/api/v1/frameworks/import",
+        Record(REFERENCE, Action::Write),
+    ),
+    r("GET", "/api/v1/glossary", Record(REFERENCE, Action::Read)),
+    r("POST", "/api/v1/glossary", Record(REFERENCE, Action::Write)),
+    r(
+        "POST",
+        "/api/v1/glossary/archive",
         Record(REFERENCE, Action::Write),
     ),
 ];

@@ -21,6 +21,52 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
+/// Markdown as HTML (raw HTML shown as text) with every glossary term marked: the term
+/// shows its explanation on hover, on focus and on tap, without JavaScript. Terms inside
+/// links and code are left alone. `terms` are (term, explanation) pairs.
+pub fn markdown_with_terms(text: &str, terms: &[(&str, &str)]) -> String {
+    use pulldown_cmark::{CowStr, Tag, TagEnd};
+    let names: Vec<&str> = terms.iter().map(|t| t.0).collect();
+    let mut inside_link_or_code = 0usize;
+    let events = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .flat_map(|e| {
+            let mut out: Vec<Event> = Vec::new();
+            match e {
+                Event::Start(tag @ (Tag::Link { .. } | Tag::CodeBlock(_))) => {
+                    inside_link_or_code += 1;
+                    out.push(Event::Start(tag));
+                }
+                Event::End(end @ (TagEnd::Link | TagEnd::CodeBlock)) => {
+                    inside_link_or_code = inside_link_or_code.saturating_sub(1);
+                    out.push(Event::End(end));
+                }
+                Event::Html(h) | Event::InlineHtml(h) => out.push(Event::Text(h)),
+                Event::Text(t) if inside_link_or_code == 0 && !names.is_empty() => {
+                    for piece in kamae_core::rules::find_terms(&t, &names) {
+                        match piece {
+                            kamae_core::rules::Piece::Text(p) => {
+                                out.push(Event::Text(CowStr::from(p.to_owned())))
+                            }
+                            kamae_core::rules::Piece::Term(p, i) => {
+                                let mut html = String::from("<span class=\"term\" tabindex=\"0\">");
+                                let _ = pulldown_cmark_escape::escape_html(&mut html, p);
+                                html.push_str("<span class=\"explain\" role=\"tooltip\">");
+                                let _ = pulldown_cmark_escape::escape_html(&mut html, terms[i].1);
+                                html.push_str("</span></span>");
+                                out.push(Event::InlineHtml(CowStr::from(html)));
+                            }
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+            out
+        });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffLine {
     /// `add`, `del` or `same`.
@@ -135,6 +181,24 @@ pub fn field_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glossary_terms_are_marked_outside_links_and_code_and_escaped() {
+        let out = markdown_with_terms(
+            "EDRを入れる。[EDR](/x) と `EDR`\n\n```\nEDR\n```\n\nOTとROTATE",
+            &[("EDR", "端末の<監視>"), ("OT", "工場の制御系")],
+        );
+        assert_eq!(out.matches("class=\"term\"").count(), 2, "{out}");
+        assert!(out.contains("<span class=\"term\" tabindex=\"0\">EDR<span class=\"explain\" role=\"tooltip\">端末の&lt;監視&gt;</span></span>を入れる"), "{out}");
+        assert!(
+            out.contains("<a href=\"/x\">EDR</a>") && out.contains("<code>EDR</code>"),
+            "{out}"
+        );
+        assert!(out.contains("とROTATE</p>"), "{out}");
+        assert!(
+            markdown_with_terms("<script>x</script>", &[("x", "y")]).contains("&lt;script&gt;")
+        );
+    }
 
     #[test]
     fn markdown_never_passes_html_through() {

@@ -525,6 +525,27 @@ async fn call(
             form.push(("reason".into(), "authz probe".into()));
             json = serde_json::json!({"reason": "authz probe"});
         }
+        "/api/v1/glossary" => {
+            json = serde_json::json!({"term": unique, "ja": "説明", "en_term": unique, "en": "explanation"});
+        }
+        "/api/v1/glossary/archive" | "/standard/glossary/archive" => {
+            ok(store
+                .save_term(
+                    system,
+                    kamae_core::rules::GlossaryTerm {
+                        term: unique.clone(),
+                        ja: "説明".into(),
+                        en_term: unique.clone(),
+                        en: "explanation".into(),
+                    },
+                )
+                .await);
+            form.extend([
+                ("term".into(), unique.clone()),
+                ("reason".into(), "authz probe".into()),
+            ]);
+            json = serde_json::json!({"term": unique, "reason": "authz probe"});
+        }
         "/org/new/company" => {
             form.extend([
                 ("code".into(), unique.clone()),

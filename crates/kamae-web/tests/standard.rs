@@ -39,7 +39,10 @@ async fn the_standard_is_read_by_everyone_and_changed_by_the_cisos_office() {
     let practitioner = s.signed_in("practitioner-x-y@a-group.example").await;
     // The approved version's review (2026-12-15) is near or past: every home page says so.
     let home = get_text(&practitioner, &s.url("/")).await;
-    assert!(home.contains("id=\"standard-review\"") && home.contains("2026-12-15"), "{home}");
+    assert!(
+        home.contains("id=\"standard-review\"") && home.contains("2026-12-15"),
+        "{home}"
+    );
 
     // The approved version, by category, with the tiers of story 1.
     let page = get_text(&practitioner, &s.url("/standard")).await;
@@ -302,6 +305,45 @@ async fn imports_show_what_would_change_and_refuse_bad_files_whole() {
     );
     let tree = get_text(&office, &s.url("/standard/frameworks/TINY")).await;
     assert!(tree.contains("Account Management"));
+    // The office explains a new term; a refused one keeps what was typed.
+    let res = office
+        .post(s.url("/standard/glossary"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("term", "XDR"),
+            ("ja", "複数の場所の兆候をまとめて見る仕組み"),
+            ("en_term", "XDR"),
+            ("en", ""),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap_or_default()
+            .contains("複数の場所の兆候をまとめて見る仕組み")
+    );
+    let res = office
+        .post(s.url("/standard/glossary"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("term", "XDR"),
+            ("ja", "複数の場所の兆候をまとめて見る仕組み"),
+            ("en_term", "XDR"),
+            ("en", "Detection across many places."),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 303);
+    assert!(
+        !get_text(&office, &s.url("/standard/glossary"))
+            .await
+            .contains("Detection across many places."),
+        "Japanese page shows the Japanese explanation"
+    );
     let lead = s.signed_in("lead-x@a-group.example").await;
     let listed = get_text(&lead, &s.url("/standard/frameworks")).await;
     assert!(

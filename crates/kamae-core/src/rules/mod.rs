@@ -2,7 +2,9 @@
 //! explained — and, around it, exceptions, advice, the watch list and the glossary.
 
 mod framework;
+mod glossary;
 mod items;
 
 pub use framework::*;
+pub use glossary::*;
 pub use items::*;

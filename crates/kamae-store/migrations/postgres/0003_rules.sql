@@ -63,3 +63,17 @@ CREATE TABLE reference_nodes (
     assessable BOOLEAN NOT NULL,
     PRIMARY KEY (framework_id, node_id)
 );
+
+-- The glossary: terms of the standard explained for non-experts. A changed explanation is
+-- an update (its history in the audit trail); a term no longer used is archived.
+CREATE TABLE glossary_terms (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    term TEXT NOT NULL,
+    ja TEXT NOT NULL,
+    en_term TEXT NOT NULL,
+    en TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    archived_at TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX glossary_terms_term ON glossary_terms(group_id, term) WHERE archived_at IS NULL;

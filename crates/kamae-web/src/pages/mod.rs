@@ -74,6 +74,11 @@ pub fn routes() -> Router<AppState> {
                 .layer(upload_limit()),
         )
         .route("/standard/frameworks/{framework}", get(standard::framework))
+        .route(
+            "/standard/glossary",
+            get(standard::glossary).post(standard::save_term),
+        )
+        .route("/standard/glossary/archive", post(standard::archive_term))
         .route("/history/{kind}/{id}", get(history::history))
         .route("/security", get(security::security))
         .route("/org", get(org::org))

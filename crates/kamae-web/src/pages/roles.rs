@@ -67,6 +67,7 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
                 ("/standard", t.get("standard.title")),
                 ("/standard/versions", t.get("standard.versions")),
                 ("/standard/frameworks", t.get("standard.frameworks")),
+                ("/standard/glossary", t.get("glossary.title")),
             ],
             t.get("role.not_built_d"),
         ),

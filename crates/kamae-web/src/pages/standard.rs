@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::error::Failure;
 use crate::i18n::T;
-use crate::render::{DiffLine, line_diff, markdown};
+use crate::render::{DiffLine, line_diff, markdown_with_terms};
 
 /// The group's standard, as access sees it.
 pub const STANDARD: RecordKind = RecordKind::Artifact(ArtifactKind::MeasuresAndRules);
@@ -301,6 +301,29 @@ pub async fn item(
         };
         mappings.push((m.written(), mapping_label(&t, m), title));
     }
+    let glossary = ctx
+        .state
+        .store
+        .glossary(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let english = ctx.lang == crate::i18n::Lang::En;
+    let notes: Vec<(String, String)> = glossary
+        .iter()
+        .map(|g| {
+            let explained = if english {
+                format!("{}: {}", g.en_term, g.en)
+            } else {
+                g.ja.clone()
+            };
+            (g.term.clone(), explained)
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = notes
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let md = |text: &str| markdown_with_terms(text, &pairs);
     let explained = match item.tier {
         Tier::GroupMandatory => "standard.tier_explained.group_mandatory",
         Tier::CompanyMandatory => "standard.tier_explained.company_mandatory",
@@ -309,11 +332,11 @@ pub async fn item(
     let page = ItemPage {
         tier_label: tier_label(&t, item.tier),
         tier_explained: t.get(explained),
-        requirement: markdown(&item.requirement),
-        criterion: markdown(&item.criterion.text),
-        rationale: markdown(&item.rationale),
-        check: markdown(&item.check),
-        alternative: item.alternative.as_deref().map(markdown),
+        requirement: md(&item.requirement),
+        criterion: md(&item.criterion.text),
+        rationale: md(&item.rationale),
+        check: md(&item.check),
+        alternative: item.alternative.as_deref().map(md),
         mappings,
         keep: format!("?version={}", version.version.reference.version),
         history: format!(
@@ -798,4 +821,114 @@ pub async fn framework(s: SignedIn, Path(code): Path<String>) -> Result<Response
         framework,
     };
     Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "glossary.html")]
+struct GlossaryPage<'a> {
+    chrome: Chrome<'a>,
+    terms: Vec<kamae_core::rules::GlossaryTerm>,
+    can_write: bool,
+    /// A refused change, and what was typed (kept so that nothing entered is lost).
+    error: Option<String>,
+    form: GlossaryForm,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct GlossaryForm {
+    #[serde(default)]
+    term: String,
+    #[serde(default)]
+    ja: String,
+    #[serde(default)]
+    en_term: String,
+    #[serde(default)]
+    en: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+async fn glossary_page(
+    ctx: &Ctx,
+    actor: &Actor,
+    error: Option<String>,
+    form: GlossaryForm,
+) -> Result<Response, PageError> {
+    let terms = ctx
+        .state
+        .store
+        .glossary(actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = GlossaryPage {
+        chrome: Chrome::new(ctx, "standard"),
+        terms,
+        can_write: may(actor, RecordKind::GroupReference, Action::Write),
+        error,
+        form,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn glossary(s: SignedIn) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    glossary_page(&ctx, &actor, None, GlossaryForm::default()).await
+}
+
+pub async fn save_term(
+    s: SignedIn,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<GlossaryForm>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    ctx.check_csrf(&form.csrf)?;
+    let term = kamae_core::rules::GlossaryTerm {
+        term: form.term.clone(),
+        ja: form.ja.clone(),
+        en_term: form.en_term.clone(),
+        en: form.en.clone(),
+    };
+    match ctx.state.store.save_term(&actor, term).await {
+        Ok(_) => Ok(axum::response::Redirect::to("/standard/glossary").into_response()),
+        Err(kamae_store::StoreError::Problem(p))
+            if p.code != "not_found" && p.code != "forbidden" =>
+        {
+            let f: Failure = p.into();
+            glossary_page(&ctx, &actor, Some(f.message(ctx.lang).to_owned()), form).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn archive_term(
+    s: SignedIn,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<GlossaryForm>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    ctx.check_csrf(&form.csrf)?;
+    match ctx
+        .state
+        .store
+        .archive_term(&actor, &form.term, &form.reason)
+        .await
+    {
+        Ok(()) => Ok(axum::response::Redirect::to("/standard/glossary").into_response()),
+        Err(kamae_store::StoreError::Problem(p)) if p.code == "reason_required" => {
+            let f: Failure = p.into();
+            glossary_page(
+                &ctx,
+                &actor,
+                Some(f.message(ctx.lang).to_owned()),
+                GlossaryForm::default(),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
 }

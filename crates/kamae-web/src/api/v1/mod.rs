@@ -35,6 +35,8 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(standard::export_standard))
         .routes(routes!(standard::list_frameworks))
         .routes(routes!(standard::get_framework))
+        .routes(routes!(standard::list_glossary, standard::save_term))
+        .routes(routes!(standard::archive_term))
         .merge(
             // Files as large as the readers accept, on these two routes only.
             OpenApiRouter::new()

@@ -607,3 +607,105 @@ pub async fn import_framework(
         .map_err(|e| user.fail(e))?;
     Ok(Json(report.into()))
 }
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct GlossaryTermOut {
+    /// As the standard writes it.
+    pub term: String,
+    pub ja: String,
+    pub en_term: String,
+    pub en: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct GlossaryList {
+    pub items: Vec<GlossaryTermOut>,
+}
+
+fn term_out(g: kamae_core::rules::GlossaryTerm) -> GlossaryTermOut {
+    GlossaryTermOut {
+        term: g.term,
+        ja: g.ja,
+        en_term: g.en_term,
+        en: g.en,
+    }
+}
+
+/// The glossary: every term of the standard with its plain explanations.
+#[utoipa::path(get, path = "/api/v1/glossary", tag = "standard",
+    responses((status = 200, description = "The result", body = GlossaryList), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn list_glossary(user: ApiUser) -> Result<Json<GlossaryList>, ApiError> {
+    let terms = user
+        .state
+        .store
+        .glossary(&user.actor)
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(GlossaryList {
+        items: terms.into_iter().map(term_out).collect(),
+    }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryTermIn {
+    pub term: String,
+    pub ja: String,
+    pub en_term: String,
+    pub en: String,
+}
+
+/// Adds a term, or replaces the explanations of one already there (the earlier ones stay
+/// in its history).
+#[utoipa::path(post, path = "/api/v1/glossary", tag = "standard", request_body = GlossaryTermIn,
+    responses((status = 200, description = "The result", body = GlossaryTermOut), (status = 403, description = "Visible, but not allowed to the caller", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn save_term(
+    user: ApiUser,
+    crate::api::ApiJson(body): crate::api::ApiJson<GlossaryTermIn>,
+) -> Result<Json<GlossaryTermOut>, ApiError> {
+    let saved = user
+        .state
+        .store
+        .save_term(
+            &user.actor,
+            kamae_core::rules::GlossaryTerm {
+                term: body.term,
+                ja: body.ja,
+                en_term: body.en_term,
+                en: body.en,
+            },
+        )
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(term_out(saved)))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveTermIn {
+    pub term: String,
+    /// Why; kept in the audit trail.
+    pub reason: String,
+}
+
+/// Takes a term out of the glossary, with the reason; its history stays.
+#[utoipa::path(post, path = "/api/v1/glossary/archive", tag = "standard", request_body = ArchiveTermIn,
+    responses((status = 204, description = "Archived"), (status = 403, description = "Visible, but not allowed to the caller", body = ErrorBody), (status = 404, description = "No such term", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn archive_term(
+    user: ApiUser,
+    crate::api::ApiJson(body): crate::api::ApiJson<ArchiveTermIn>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    user.state
+        .store
+        .archive_term(&user.actor, &body.term, &body.reason)
+        .await
+        .map_err(|e| {
+            let err = user.fail(e);
+            if err.failure.code == "reason_required" {
+                err.at("reason")
+            } else {
+                err
+            }
+        })?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
