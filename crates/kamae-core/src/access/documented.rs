@@ -96,6 +96,21 @@ impl AccessDocument {
         }
     }
 
+    /// "Exceptions that include a group-mandatory item are approved as
+    /// `exception_to_group_mandatory_item`; the others as `exception_to_company_mandatory_item`."
+    fn document_of(kind: RecordKind) -> Option<DocumentKind> {
+        match kind {
+            RecordKind::Artifact(k) => Some(DocumentKind::Artifact(k)),
+            RecordKind::Exception {
+                group_mandatory: true,
+            } => Some(DocumentKind::ExceptionToGroupMandatoryItem),
+            RecordKind::Exception {
+                group_mandatory: false,
+            } => Some(DocumentKind::ExceptionToCompanyMandatoryItem),
+            _ => None,
+        }
+    }
+
     /// What the document says the answer is.
     pub fn expect(&self, actor: &Actor, action: Action, r: &Resource) -> Decision {
         let p = match actor {
@@ -120,7 +135,9 @@ impl AccessDocument {
                 };
             }
             RecordKind::Organisation => MatrixColumn::Organisation,
-            RecordKind::Artifact(_) => MatrixColumn::Artifacts,
+            // "Exceptions are read, written and approved like the artifacts, in the
+            // artifacts column."
+            RecordKind::Artifact(_) | RecordKind::Exception { .. } => MatrixColumn::Artifacts,
             RecordKind::RecordHistory => MatrixColumn::RecordHistory,
             RecordKind::SecurityEvents => MatrixColumn::SecurityEvents,
             RecordKind::GroupReference => MatrixColumn::GroupReference,
@@ -153,10 +170,10 @@ impl AccessDocument {
             Action::Write => live.iter().any(|g| {
                 self.cell(g.role, column).contains('W') && Self::covers(&g.scope, &r.scope)
             }),
-            Action::Approve => match r.kind {
-                RecordKind::Artifact(k) => live.iter().any(|g| {
+            Action::Approve => match Self::document_of(r.kind) {
+                Some(d) => live.iter().any(|g| {
                     self.cell(g.role, column).contains('A')
-                        && self.approvers.get(&DocumentKind::Artifact(k)) == Some(&g.role)
+                        && self.approvers.get(&d) == Some(&g.role)
                         && Self::covers(&g.scope, &r.scope)
                 }),
                 _ => false,

@@ -160,6 +160,9 @@ pub enum RecordKind {
     Administration,
     /// What the whole group works to (the list of roles A–G, the group's standard).
     GroupReference,
+    /// An exception or transitional measure to items of the standard (role D), at a
+    /// company; who approves it depends on whether a group-mandatory item is among them.
+    Exception { group_mandatory: bool },
 }
 
 /// The columns of the access matrix in `docs/access.md`.
@@ -176,11 +179,25 @@ impl RecordKind {
     pub fn matrix_column(self) -> Option<MatrixColumn> {
         match self {
             RecordKind::Organisation => Some(MatrixColumn::Organisation),
-            RecordKind::Artifact(_) => Some(MatrixColumn::Artifacts),
+            RecordKind::Artifact(_) | RecordKind::Exception { .. } => Some(MatrixColumn::Artifacts),
             RecordKind::RecordHistory => Some(MatrixColumn::RecordHistory),
             RecordKind::SecurityEvents => Some(MatrixColumn::SecurityEvents),
             RecordKind::GroupReference => Some(MatrixColumn::GroupReference),
             RecordKind::Administration => None,
+        }
+    }
+
+    /// The kind of document under approval that a record of this kind is.
+    pub fn document(self) -> Option<DocumentKind> {
+        match self {
+            RecordKind::Artifact(k) => Some(DocumentKind::Artifact(k)),
+            RecordKind::Exception {
+                group_mandatory: true,
+            } => Some(DocumentKind::ExceptionToGroupMandatoryItem),
+            RecordKind::Exception {
+                group_mandatory: false,
+            } => Some(DocumentKind::ExceptionToCompanyMandatoryItem),
+            _ => None,
         }
     }
 
@@ -314,10 +331,7 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Decision
             .iter()
             .any(|g| has(permits(g.role, column), 'W') && g.scope.covers(&resource.scope)),
         Action::Approve => {
-            let document = match resource.kind {
-                RecordKind::Artifact(k) => Some(DocumentKind::Artifact(k)),
-                _ => None,
-            };
+            let document = resource.kind.document();
             document.is_some_and(|d| {
                 grants.iter().any(|g| {
                     has(permits(g.role, column), 'A')

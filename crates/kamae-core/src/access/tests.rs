@@ -132,6 +132,12 @@ fn all_kinds() -> Vec<RecordKind> {
         RecordKind::GroupReference,
     ];
     v.extend(ArtifactKind::ALL.iter().map(|k| RecordKind::Artifact(*k)));
+    v.push(RecordKind::Exception {
+        group_mandatory: true,
+    });
+    v.push(RecordKind::Exception {
+        group_mandatory: false,
+    });
     v
 }
 
@@ -189,7 +195,7 @@ fn oracle(doc: &Doc, case: &Case, p: &Principal, action: Action, r: &Resource) -
             };
         }
         RecordKind::Organisation => MatrixColumn::Organisation,
-        RecordKind::Artifact(_) => MatrixColumn::Artifacts,
+        RecordKind::Artifact(_) | RecordKind::Exception { .. } => MatrixColumn::Artifacts,
         RecordKind::RecordHistory => MatrixColumn::RecordHistory,
         RecordKind::SecurityEvents => MatrixColumn::SecurityEvents,
         RecordKind::GroupReference => MatrixColumn::GroupReference,
@@ -223,14 +229,25 @@ fn oracle(doc: &Doc, case: &Case, p: &Principal, action: Action, r: &Resource) -
         Action::Write => live
             .iter()
             .any(|g| cell(g.role).contains('W') && case.org.oracle_covers(&g.scope, &r.scope)),
-        Action::Approve => match r.kind {
-            RecordKind::Artifact(k) => live.iter().any(|g| {
-                cell(g.role).contains('A')
-                    && doc.approvers.get(&DocumentKind::Artifact(k)) == Some(&g.role)
-                    && case.org.oracle_covers(&g.scope, &r.scope)
-            }),
-            _ => false,
-        },
+        Action::Approve => {
+            let document = match r.kind {
+                RecordKind::Artifact(k) => Some(DocumentKind::Artifact(k)),
+                RecordKind::Exception {
+                    group_mandatory: true,
+                } => Some(DocumentKind::ExceptionToGroupMandatoryItem),
+                RecordKind::Exception {
+                    group_mandatory: false,
+                } => Some(DocumentKind::ExceptionToCompanyMandatoryItem),
+                _ => None,
+            };
+            document.is_some_and(|d| {
+                live.iter().any(|g| {
+                    cell(g.role).contains('A')
+                        && doc.approvers.get(&d) == Some(&g.role)
+                        && case.org.oracle_covers(&g.scope, &r.scope)
+                })
+            })
+        }
     };
     if ok {
         Decision::Allow
