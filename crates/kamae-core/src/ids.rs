@@ -60,4 +60,5 @@ typed_id! {
     ArtifactVersionId => "成果物の版", "artifact version";
     TokenId => "APIトークン", "API token";
     ReferenceFrameworkId => "参照する枠組み", "reference framework";
+    ExceptionId => "例外・移行措置", "exception";
 }

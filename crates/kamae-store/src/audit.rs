@@ -233,6 +233,22 @@ impl Store {
                     scope,
                 )
             }
+            "exception" => {
+                let r = self
+                    .db
+                    .fetch_optional(
+                        "SELECT company_id, group_mandatory FROM exceptions WHERE group_id = $1 AND id = $2",
+                        args![g, id],
+                    )
+                    .await?
+                    .ok_or_else(missing)?;
+                (
+                    RecordKind::Exception {
+                        group_mandatory: r.boolean("group_mandatory")?,
+                    },
+                    company_scope(&r)?,
+                )
+            }
             "glossary_term" => {
                 exists("SELECT id FROM glossary_terms WHERE group_id = $1 AND id = $2").await?;
                 (RecordKind::GroupReference, Scope::Group)
@@ -279,7 +295,16 @@ impl Store {
                 ("記録の履歴", "record history"),
             )?;
         }
-        let rows = if kind == "artifact_version" || kind == "approval" {
+        let rows = if kind == "exception" {
+            self.db
+                .fetch_all(
+                    "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \
+                     WHERE group_id = $1 AND ((record_kind IN ('exception', 'exception_parts', 'approval') AND record_id = $2) \
+                     OR (record_kind = 'exception_milestone' AND record_id LIKE $3)) ORDER BY seq",
+                    args![t(actor.group()), id, format!("{id}:%")],
+                )
+                .await?
+        } else if kind == "artifact_version" || kind == "approval" {
             self.db
                 .fetch_all(
                     "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \

@@ -12,6 +12,7 @@ pub mod artifact;
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod exceptions;
 pub mod frameworks;
 pub mod glossary;
 pub mod mfa;

@@ -8,8 +8,10 @@ use kamae_core::rules::{
     ChangeReason, Criterion, FrameworkNode, FrameworkRef, FrameworkSource, NodeKind,
     ReferenceFramework, StandardItem, Tier,
 };
+use kamae_core::rules::{ExceptionKind, ExceptionList, ExceptionStatus, Milestone};
 use kamae_store::artifact::NewArtifactDraft;
 use kamae_store::both_backends;
+use kamae_store::exceptions::{ExceptionView, NewException};
 use kamae_store::frameworks::FrameworkOutcome;
 use kamae_store::rules::{StandardDraft, StandardMeta};
 use kamae_store::testing::TestStore;
@@ -22,6 +24,8 @@ both_backends!(
     approving_a_revision_makes_what_was_built_on_the_old_one_stale,
     reference_frameworks_import_whole_and_replace_by_code,
     the_glossary_keeps_every_explanation_in_history,
+    exceptions_are_accepted_by_the_authority_their_tier_requires,
+    exceptions_expire_into_non_compliance_and_are_listed_for_action,
 );
 
 pub fn item(c: &str, tier: Tier) -> StandardItem {
@@ -457,4 +461,207 @@ async fn the_glossary_keeps_every_explanation_in_history(t: &TestStore) {
     // Added again later, it is a new term; the old one's history stays.
     ok(s.save_term(&f.office, edr("再登録")).await);
     assert_eq!(ok(s.glossary(&f.office).await).len(), 1);
+}
+
+/// An approved standard with an item of each tier: ACC-01 (a), DAT-01 (b), NET-01 (c).
+async fn approved_standard(s: &kamae_store::Store, f: &Fixture) {
+    let (v, _) = ok(s
+        .save_standard(
+            &f.office,
+            standard(vec![
+                item("ACC-01", Tier::GroupMandatory),
+                item("DAT-01", Tier::CompanyMandatory),
+                item("NET-01", Tier::Recommended),
+            ]),
+        )
+        .await)
+    .unwrap_or_else(|| panic!("written"));
+    ok(s.submit_artifact(&f.office, v).await);
+    ok(s.approve_artifact(&f.ciso, v).await);
+}
+
+fn exception(
+    items: &[&str],
+    starts_on: chrono::NaiveDate,
+    expires_on: chrono::NaiveDate,
+) -> NewException {
+    NewException {
+        company: code("X"),
+        kind: ExceptionKind::Transitional,
+        title: "部品工場の独自対策".into(),
+        items: items.iter().map(|c| code(c)).collect(),
+        sites: vec![code("X1")],
+        reason: "生産設備の更新が来年度のため".into(),
+        compensating: "独自のファイアウォールで外部通信を制限し、ログを毎週確認する".into(),
+        starts_on,
+        expires_on,
+        milestones: vec![Milestone {
+            what: "UTMの導入".into(),
+            owner: "X社 情報システム課".into(),
+            due_on: expires_on,
+            done_on: None,
+        }],
+        renews: None,
+    }
+}
+
+async fn exceptions_are_accepted_by_the_authority_their_tier_requires(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let today = ok(s.today(f.group.id).await);
+    let (start, end) = (
+        today - chrono::Duration::days(30),
+        today + chrono::Duration::days(200),
+    );
+
+    // Nothing is half written: every problem of a bad request at once.
+    let rows = audit_rows(s).await;
+    let mut bad = exception(&["NET-01", "NOPE-01"], start, end);
+    bad.compensating = " ".into();
+    bad.sites = vec![code("Y1")];
+    let e = s
+        .draft_exception(&f.lead_x, bad)
+        .await
+        .expect_err("refused");
+    let text = e.to_string();
+    for part in ["NET-01", "NOPE-01", "compensating", "Y1"] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+    assert_eq!(audit_rows(s).await, rows);
+
+    // A group-mandatory item: the lead asks, the lead cannot accept the risk, the CISO does.
+    let gm = ok(s
+        .draft_exception(&f.lead_x, exception(&["ACC-01", "DAT-01"], start, end))
+        .await);
+    assert!(gm.group_mandatory);
+    assert_eq!(gm.sites, vec![("X1".to_string(), f.site_x1.name.clone())]);
+    ok(s.submit_exception(&f.lead_x, gm.id).await);
+    assert_eq!(
+        err_code(s.approve_exception(&f.lead_x, gm.id).await),
+        "forbidden"
+    );
+    assert_eq!(ok(s.exception_inbox(&f.ciso).await).len(), 1);
+    assert!(ok(s.exception_inbox(&f.lead_x).await).is_empty());
+    let approved = ok(s.approve_exception(&f.ciso, gm.id).await);
+    assert_eq!(approved.status, ExceptionStatus::Active);
+    assert!(approved.accepted_by().is_some());
+    // An approved exception does not change; milestones are progress, recorded after.
+    assert_eq!(
+        err_code(
+            s.edit_exception(&f.lead_x, gm.id, exception(&["ACC-01"], start, end))
+                .await
+        ),
+        "approved_exception"
+    );
+    let done = ok(s.record_milestone(&f.lead_x, gm.id, 0, Some(today)).await);
+    assert_eq!(done.milestones[0].done_on, Some(today));
+    assert_eq!(done.approval.state.as_str(), "approved");
+
+    // A company-mandatory item: the company's lead accepts it, not the CISO, never their own.
+    let cm = ok(s
+        .draft_exception(&f.office, exception(&["DAT-01"], start, end))
+        .await);
+    assert!(!cm.group_mandatory);
+    ok(s.submit_exception(&f.office, cm.id).await);
+    assert_eq!(
+        err_code(s.approve_exception(&f.ciso, cm.id).await),
+        "forbidden"
+    );
+    assert_eq!(
+        err_code(s.approve_exception(&f.lead_y, cm.id).await),
+        "not_found"
+    );
+    ok(s.approve_exception(&f.lead_x, cm.id).await);
+    let own = ok(s
+        .draft_exception(&f.lead_x, exception(&["DAT-01"], start, end))
+        .await);
+    ok(s.submit_exception(&f.lead_x, own.id).await);
+    assert_eq!(
+        err_code(s.approve_exception(&f.lead_x, own.id).await),
+        "own_submission"
+    );
+
+    // Another company's people do not see X's exceptions.
+    assert!(ok(s.exceptions(&f.lead_y).await).is_empty());
+    assert_eq!(err_code(s.exception(&f.viewer_y, gm.id).await), "not_found");
+    assert_eq!(
+        ok(s.exceptions(&f.practitioner_site_x1).await).len(),
+        0,
+        "a site's practitioner sees the company's records only with a company grant"
+    );
+    assert_eq!(ok(s.exceptions(&f.auditor).await).len(), 3);
+
+    // Ending one early keeps it, with its whole history.
+    assert_eq!(
+        err_code(s.archive_exception(&f.lead_x, cm.id, "").await),
+        "reason_required"
+    );
+    ok(
+        s.archive_exception(&f.lead_x, cm.id, "UTMを前倒しで導入したため")
+            .await,
+    );
+    assert_eq!(
+        ok(s.exception(&f.office, cm.id).await).status,
+        ExceptionStatus::Archived
+    );
+    let history = ok(s.history(&f.auditor, "exception", &gm.id.to_string()).await);
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    for a in ["create", "open", "submit", "approve", "update"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+}
+
+async fn exceptions_expire_into_non_compliance_and_are_listed_for_action(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let today = ok(s.today(f.group.id).await);
+    let days = chrono::Duration::days;
+    let approve = |e: ExceptionView| {
+        let (s, lead, ciso) = (s.clone(), f.lead_x.clone(), f.ciso.clone());
+        async move {
+            ok(s.submit_exception(&lead, e.id).await);
+            ok(s.approve_exception(&ciso, e.id).await)
+        }
+    };
+    // X社's verbal agreement, recorded: approved once, expired now.
+    let mut verbal = exception(&["ACC-01"], today - days(400), today - days(35));
+    verbal.kind = ExceptionKind::Exception;
+    verbal.milestones.clear();
+    let verbal = approve(ok(s.draft_exception(&f.lead_x, verbal).await)).await;
+    assert_eq!(verbal.status, ExceptionStatus::Expired);
+    assert_eq!(
+        verbal.lists,
+        vec![ExceptionList::Expired, ExceptionList::WithoutPlan]
+    );
+    // Expiring soon, with a milestone overdue.
+    let mut soon = exception(&["ACC-01"], today - days(100), today + days(10));
+    soon.milestones[0].due_on = today - days(5);
+    let soon = approve(ok(s.draft_exception(&f.lead_x, soon).await)).await;
+    assert_eq!(
+        soon.lists,
+        vec![ExceptionList::Within30, ExceptionList::MilestonesOverdue]
+    );
+    let later = approve(ok(s
+        .draft_exception(&f.lead_x, exception(&["ACC-01"], today, today + days(75)))
+        .await))
+    .await;
+    assert_eq!(later.lists, vec![ExceptionList::Within90]);
+    let expired = ok(s.exception_list(&f.office, ExceptionList::Expired).await);
+    assert_eq!(
+        expired.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![verbal.id]
+    );
+    assert_eq!(
+        ok(s.exception_list(&f.lead_x, ExceptionList::Within30).await).len(),
+        1
+    );
+    assert!(ok(s.exception_list(&f.lead_y, ExceptionList::Expired).await).is_empty());
+    // A renewal is a new record that names the one it continues.
+    let mut renewal = exception(&["ACC-01"], today, today + days(300));
+    renewal.renews = Some(verbal.id);
+    let renewal = ok(s.draft_exception(&f.lead_x, renewal).await);
+    assert_eq!(renewal.renews, Some(verbal.id));
+    assert_eq!(renewal.status, ExceptionStatus::Pending);
 }

@@ -77,3 +77,56 @@ CREATE TABLE glossary_terms (
     archived_at TIMESTAMPTZ
 );
 CREATE UNIQUE INDEX glossary_terms_term ON glossary_terms(group_id, term) WHERE archived_at IS NULL;
+
+-- Exceptions and transitional measures to items of the standard, at a company (and some of
+-- its sites). The record is what is approved; the done dates of its milestones are progress,
+-- recorded after approval without changing what was approved.
+CREATE TABLE exceptions (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    company_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('exception', 'transitional')),
+    title TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    compensating TEXT NOT NULL,
+    starts_on DATE NOT NULL,
+    expires_on DATE NOT NULL,
+    standard_version_id TEXT NOT NULL,
+    group_mandatory BOOLEAN NOT NULL,
+    renews TEXT REFERENCES exceptions(id),
+    created_by TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    archived_at TIMESTAMPTZ,
+    UNIQUE (group_id, id),
+    FOREIGN KEY (group_id, company_id) REFERENCES companies(group_id, id)
+);
+
+CREATE TABLE exception_items (
+    exception_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    tier TEXT NOT NULL CHECK (tier IN ('group_mandatory', 'company_mandatory')),
+    PRIMARY KEY (exception_id, item_code),
+    FOREIGN KEY (group_id, exception_id) REFERENCES exceptions(group_id, id)
+);
+
+CREATE TABLE exception_sites (
+    exception_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    PRIMARY KEY (exception_id, site_id),
+    FOREIGN KEY (group_id, exception_id) REFERENCES exceptions(group_id, id),
+    FOREIGN KEY (group_id, site_id) REFERENCES sites(group_id, id)
+);
+
+CREATE TABLE exception_milestones (
+    exception_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    what TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due_on DATE NOT NULL,
+    done_on DATE,
+    PRIMARY KEY (exception_id, position),
+    FOREIGN KEY (group_id, exception_id) REFERENCES exceptions(group_id, id)
+);
