@@ -134,6 +134,17 @@ impl Store {
     /// Checks everything a writer gave, every problem at once.
     async fn check_exception(&self, actor: &Actor, new: &NewException) -> Result<Checked> {
         let company = self.company_by_code(actor, &new.company).await?;
+        // Who may write an exception does not depend on its items' tier (only who approves
+        // it does): decided before anything of the request is looked at.
+        check(
+            actor,
+            Action::Write,
+            kind_of(false),
+            Scope::Company {
+                company: company.id,
+            },
+            WHAT,
+        )?;
         let standard = self.current_standard(actor).await?.ok_or_else(|| {
             Problem::new(
                 "no_approved_standard",
@@ -392,6 +403,11 @@ impl Store {
             Scope::Company { company: c.company },
             WHAT,
         )?;
+        if old.archived {
+            return Err(
+                Problem::new("archived", "終了した例外です", "this exception has ended").into(),
+            );
+        }
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let state = approval::load(&mut w, actor, &id.to_string()).await?.state;
         match state {

@@ -46,6 +46,10 @@ const ADMIN: RecordKind = RecordKind::Administration;
 /// The group's standard (role D): the group-level measures and rules, published group-wide.
 pub const STANDARD: RecordKind = RecordKind::Artifact(ArtifactKind::MeasuresAndRules);
 const REFERENCE: RecordKind = RecordKind::GroupReference;
+/// An exception at a company; the test tries ones with and without a group-mandatory item.
+pub const EXCEPTION: RecordKind = RecordKind::Exception {
+    group_mandatory: true,
+};
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/", SignedIn),
@@ -142,6 +146,50 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/standard/glossary/archive",
         Record(REFERENCE, Action::Write),
+    ),
+    r("GET", "/exceptions", SignedIn),
+    r("GET", "/exceptions/new", SignedIn),
+    r("POST", "/exceptions", Record(EXCEPTION, Action::Write)),
+    r("GET", "/exceptions/{id}", Record(EXCEPTION, Action::Read)),
+    r(
+        "GET",
+        "/exceptions/{id}/edit",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/edit",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/milestones/{n}",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/submit",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/withdraw",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/approve",
+        Record(EXCEPTION, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/reject",
+        Record(EXCEPTION, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/exceptions/{id}/archive",
+        Record(EXCEPTION, Action::Write),
     ),
     r("GET", "/history/{kind}/{id}", History),
     r(

@@ -304,6 +304,50 @@ async fn every_route_as_every_role_at_every_scope() {
             artifact_kind: "",
         })
         .collect();
+    // Exceptions at X (one with a group-mandatory item, one with a company-mandatory item
+    // only) and at B, submitted so that approval can be tried on them.
+    let mut exception_targets = Vec::new();
+    for (label, company, items) in [
+        ("own company X (a item)", "X", "ACC-01"),
+        ("own company X (b item only)", "X", "DAT-01"),
+        ("other company B (a item)", "B", "ACC-01"),
+    ] {
+        let today = ok(store.today(group).await);
+        let e = ok(store
+            .draft_exception(
+                &author,
+                kamae_store::exceptions::NewException {
+                    company: code(company),
+                    kind: kamae_core::rules::ExceptionKind::Transitional,
+                    title: format!("{label} probe"),
+                    items: vec![code(items)],
+                    sites: vec![],
+                    reason: "authz".into(),
+                    compensating: "authz".into(),
+                    starts_on: today,
+                    expires_on: today + chrono::Duration::days(100),
+                    milestones: vec![kamae_core::rules::Milestone {
+                        what: "step".into(),
+                        owner: "owner".into(),
+                        due_on: today + chrono::Duration::days(50),
+                        done_on: None,
+                    }],
+                    renews: None,
+                },
+            )
+            .await);
+        ok(store.submit_exception(&author, e.id).await);
+        exception_targets.push(Target {
+            label,
+            kind: RecordKind::Exception {
+                group_mandatory: e.group_mandatory,
+            },
+            scope: Scope::Company { company: e.company },
+            id: e.id.to_string(),
+            company: company.to_owned(),
+            artifact_kind: items,
+        });
+    }
     let group_target = |kind| Target {
         label: "group",
         kind,
@@ -327,6 +371,7 @@ async fn every_route_as_every_role_at_every_scope() {
     for route in ROUTES {
         let is_api = route.path.starts_with("/api/");
         let targets: Vec<Target> = match route.policy {
+            Policy::Record(RecordKind::Exception { .. }, _) => exception_targets.clone(),
             Policy::Record(k, _) if k == kamae_web::policy::STANDARD => {
                 vec![group_target(k)]
             }
@@ -472,6 +517,7 @@ async fn call(
         .replace("{what}", "site")
         .replace("{kind}", "company")
         .replace("{item}", "ACC-01")
+        .replace("{n}", "0")
         .replace("{framework}", "TINY")
         .replace("{id}", &id);
     if route.path == "/standard/items/{item}" {
@@ -524,6 +570,35 @@ async fn call(
         "/artifacts/{id}/reject" | "/api/v1/approvals/{id}/reject" => {
             form.push(("reason".into(), "authz probe".into()));
             json = serde_json::json!({"reason": "authz probe"});
+        }
+        "/exceptions" if route.method == "POST" => {
+            let today = ok(store.today(system.group()).await);
+            form.extend([
+                ("company".into(), company.clone()),
+                ("kind".into(), "exception".into()),
+                ("title".into(), format!("probe {serial}")),
+                // For exceptions, the target carries the item in place of an artifact kind.
+                (
+                    "items".into(),
+                    target.map(|t| t.artifact_kind).unwrap_or("ACC-01").into(),
+                ),
+                ("reason".into(), "authz".into()),
+                ("compensating".into(), "authz".into()),
+                ("starts_on".into(), today.to_string()),
+                (
+                    "expires_on".into(),
+                    (today + chrono::Duration::days(30)).to_string(),
+                ),
+            ]);
+        }
+        "/exceptions/{id}/reject" | "/exceptions/{id}/archive" => {
+            form.push(("reason".into(), "authz probe".into()));
+        }
+        "/exceptions/{id}/milestones/{n}" => {
+            form.push((
+                "done_on".into(),
+                ok(store.today(system.group()).await).to_string(),
+            ));
         }
         "/api/v1/glossary" => {
             json = serde_json::json!({"term": unique, "ja": "説明", "en_term": unique, "en": "explanation"});

@@ -4,6 +4,7 @@
 mod account;
 mod artifacts;
 mod auth;
+mod exceptions;
 mod forms;
 mod history;
 mod home;
@@ -79,6 +80,21 @@ pub fn routes() -> Router<AppState> {
             get(standard::glossary).post(standard::save_term),
         )
         .route("/standard/glossary/archive", post(standard::archive_term))
+        .route(
+            "/exceptions",
+            get(exceptions::list).post(exceptions::create),
+        )
+        .route("/exceptions/new", get(exceptions::new_form))
+        .route("/exceptions/{id}", get(exceptions::view))
+        .route(
+            "/exceptions/{id}/edit",
+            get(exceptions::edit_form).post(exceptions::edit),
+        )
+        .route(
+            "/exceptions/{id}/milestones/{n}",
+            post(exceptions::milestone),
+        )
+        .route("/exceptions/{id}/{step}", post(exceptions::step))
         .route("/history/{kind}/{id}", get(history::history))
         .route("/security", get(security::security))
         .route("/org", get(org::org))
