@@ -693,6 +693,82 @@ impl Store {
         for term in demo_glossary()? {
             self.save_term(&office, term).await?;
         }
+        self.load_demo_exceptions(&office, &ciso).await
+    }
+
+    /// Story 1's exceptions: X社's old verbal agreement, recorded and long expired; the two
+    /// reluctant parts makers' own measures, approved as transitional measures with plans.
+    async fn load_demo_exceptions(&self, office: &Actor, ciso: &Actor) -> Result<()> {
+        use crate::exceptions::NewException;
+        use kamae_core::rules::{ExceptionKind, Milestone};
+        let date = |y, m, d| {
+            NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                Problem::new(
+                    "demo_failed",
+                    "デモの日付が不正です",
+                    "a demo date is invalid",
+                )
+            })
+        };
+        let step = |due_on, owner: &str, what: &str, done_on| Milestone {
+            what: what.to_owned(),
+            owner: owner.to_owned(),
+            due_on,
+            done_on,
+        };
+        let records = vec![
+            NewException {
+                company: code("X")?,
+                kind: ExceptionKind::Exception,
+                title: "X社の既存ファイアウォールをUTM相当とみなす（口頭合意の記録）".into(),
+                items: vec![code("NET-01")?],
+                sites: vec![],
+                reason: "2024年の監査の際、X社の既存ファイアウォールを当面UTMと同等とみなすと口頭で合意していた。記録がなく、翌年の監査で根拠を示せなかったため、合意の内容をこの記録として残した。".into(),
+                compensating: "既存ファイアウォールで外部からの通信を原則遮断し、許可した通信のログを月1回確認する。".into(),
+                starts_on: date(2024, 4, 1)?,
+                expires_on: date(2025, 3, 31)?,
+                milestones: vec![],
+                renews: None,
+            },
+            NewException {
+                company: code("B")?,
+                kind: ExceptionKind::Transitional,
+                title: "B社 独自のウイルス対策と端末監視による移行措置".into(),
+                items: vec![code("END-01")?],
+                sites: vec![code("B-HQ")?, code("B-2")?],
+                reason: "生産設備につながる端末が多く、グループ標準のマルウェア対策ソフトを入れると設備メーカーの保証が外れるため、設備の更新に合わせて移行する。".into(),
+                compensating: "設備メーカーが認めたウイルス対策ソフトを使い、端末の通信を工場のネットワーク内に限る。USBメモリの利用を禁止し、毎月端末の状態を確認する。".into(),
+                starts_on: date(2026, 4, 1)?,
+                expires_on: date(2027, 3, 31)?,
+                milestones: vec![
+                    step(date(2026, 9, 30)?, "B社 情報システム課", "設備メーカーと対応製品を確認する", date(2026, 9, 20).ok()),
+                    step(date(2027, 1, 31)?, "B社 情報システム課", "更新した設備の端末にグループ標準の製品を導入する", None),
+                    step(date(2027, 3, 15)?, "CISO室", "導入状況を確認し、移行措置を終える", None),
+                ],
+                renews: None,
+            },
+            NewException {
+                company: code("C")?,
+                kind: ExceptionKind::Transitional,
+                title: "C社 自社のネットワーク機器による出入口対策の移行措置".into(),
+                items: vec![code("NET-01")?, code("VUL-01")?],
+                sites: vec![],
+                reason: "既存のルーターのリース期間が残っており、UTMへの切り替えとパッチ運用の見直しを同時に行いたいため。".into(),
+                compensating: "ルーターのフィルタで外部からの通信を遮断し、重要なパッチは情報システム担当が個別に適用する。".into(),
+                starts_on: date(2026, 1, 1)?,
+                expires_on: date(2026, 12, 31)?,
+                milestones: vec![
+                    step(date(2026, 6, 30)?, "C社 総務部", "UTMの見積りを取り、予算を確保する", date(2026, 7, 10).ok()),
+                    step(date(2026, 10, 31)?, "C社 総務部", "UTMを設置し、パッチ管理ツールを導入する", None),
+                ],
+                renews: None,
+            },
+        ];
+        for record in records {
+            let e = self.draft_exception(office, record).await?;
+            self.submit_exception(office, e.id).await?;
+            self.approve_exception(ciso, e.id).await?;
+        }
         Ok(())
     }
 

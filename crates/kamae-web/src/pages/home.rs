@@ -24,6 +24,10 @@ struct HomePage<'a> {
     sensitive: Option<Vec<GrantView>>,
     /// The standard's next review when it nears: the date, and the words for how near.
     review: Option<(String, String, bool)>,
+    /// The exception lists of someone who must act on them (writes or approves them).
+    exception_lists: Vec<super::exceptions::ListCount>,
+    /// Exceptions waiting for this person's decision.
+    exception_inbox: Vec<kamae_store::exceptions::ExceptionView>,
 }
 
 pub async fn home(s: SignedIn) -> Result<Response, PageError> {
@@ -82,7 +86,38 @@ pub async fn home(s: SignedIn) -> Result<Response, PageError> {
         Ok(None) | Err(kamae_store::StoreError::Problem(_)) => None,
         Err(e) => return Err(ctx.fail(e)),
     };
+    let (exception_lists, exception_inbox) = match store.exceptions(&actor).await {
+        Ok(all) => {
+            let mine: Vec<_> = all
+                .into_iter()
+                .filter(|e| {
+                    let resource = Resource {
+                        group: actor.group(),
+                        kind: RecordKind::Exception {
+                            group_mandatory: e.group_mandatory,
+                        },
+                        scope: Scope::Company { company: e.company },
+                    };
+                    authorize(&actor, Action::Write, &resource) == Decision::Allow
+                        || authorize(&actor, Action::Approve, &resource) == Decision::Allow
+                })
+                .collect();
+            let lists = super::exceptions::list_counts(&ctx.t(), &mine)
+                .into_iter()
+                .filter(|(_, _, n)| *n > 0)
+                .collect();
+            let inbox = store
+                .exception_inbox(&actor)
+                .await
+                .map_err(|e| ctx.fail(e))?;
+            (lists, inbox)
+        }
+        Err(kamae_store::StoreError::Problem(_)) => (Vec::new(), Vec::new()),
+        Err(e) => return Err(ctx.fail(e)),
+    };
     let page = HomePage {
+        exception_lists,
+        exception_inbox,
         review,
         chrome: Chrome::new(&ctx, "home"),
         inbox,

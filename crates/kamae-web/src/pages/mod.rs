@@ -4,7 +4,7 @@
 mod account;
 mod artifacts;
 mod auth;
-mod exceptions;
+pub mod exceptions;
 mod forms;
 mod history;
 mod home;

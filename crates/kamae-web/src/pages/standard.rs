@@ -252,6 +252,10 @@ struct ItemPage<'a> {
     mappings: Vec<(String, String, Option<String>)>,
     keep: String,
     history: String,
+    /// The exceptions to this item that the reader may see.
+    exceptions: Vec<kamae_store::exceptions::ExceptionView>,
+    /// Companies where an expired exception leaves the item unmet.
+    non_compliant: Vec<String>,
 }
 
 fn mapping_label(t: &T, m: &FrameworkRef) -> String {
@@ -329,7 +333,23 @@ pub async fn item(
         Tier::CompanyMandatory => "standard.tier_explained.company_mandatory",
         Tier::Recommended => "standard.tier_explained.recommended",
     };
+    let exceptions: Vec<_> = match ctx.state.store.exceptions(&actor).await {
+        Ok(all) => all
+            .into_iter()
+            .filter(|e| e.items.iter().any(|i| i.code == item.code.as_str()))
+            .collect(),
+        Err(kamae_store::StoreError::Problem(_)) => Vec::new(),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    let mut non_compliant: Vec<String> = exceptions
+        .iter()
+        .filter(|e| e.status == kamae_core::rules::ExceptionStatus::Expired)
+        .map(|e| e.company_name.clone())
+        .collect();
+    non_compliant.dedup();
     let page = ItemPage {
+        exceptions,
+        non_compliant,
         tier_label: tier_label(&t, item.tier),
         tier_explained: t.get(explained),
         requirement: md(&item.requirement),
