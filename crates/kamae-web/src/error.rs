@@ -69,6 +69,8 @@ fn status_for(code: &str) -> StatusCode {
         | "changed_meanwhile"
         | "open_version_exists"
         | "awaiting_decision"
+        | "approved_exception"
+        | "archived"
         | "has_dependants"
         | "already_revoked"
         | "revocation_pending"

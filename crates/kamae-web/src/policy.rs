@@ -303,4 +303,50 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/glossary/archive",
         Record(REFERENCE, Action::Write),
     ),
+    r("GET", "/api/v1/exceptions", SignedIn),
+    r(
+        "POST",
+        "/api/v1/exceptions",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/exceptions/{id}",
+        Record(EXCEPTION, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/exceptions/{id}",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/exceptions/{id}/submit",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/exceptions/{id}/withdraw",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/exceptions/{id}/approve",
+        Record(EXCEPTION, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/api/v1/exceptions/{id}/reject",
+        Record(EXCEPTION, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/api/v1/exceptions/{id}/archive",
+        Record(EXCEPTION, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/exceptions/{id}/milestones/{n}",
+        Record(EXCEPTION, Action::Write),
+    ),
 ];

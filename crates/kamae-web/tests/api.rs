@@ -342,6 +342,14 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/frameworks/import",
         "/api/v1/glossary",
         "/api/v1/glossary/archive",
+        "/api/v1/exceptions",
+        "/api/v1/exceptions/{id}",
+        "/api/v1/exceptions/{id}/submit",
+        "/api/v1/exceptions/{id}/withdraw",
+        "/api/v1/exceptions/{id}/approve",
+        "/api/v1/exceptions/{id}/reject",
+        "/api/v1/exceptions/{id}/archive",
+        "/api/v1/exceptions/{id}/milestones/{n}",
     ] {
         assert!(
             paths.contains(&expected.to_owned()),
@@ -350,7 +358,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        25,
+        33,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.
@@ -386,5 +394,146 @@ async fn the_openapi_document_covers_every_route_and_schema() {
             assert_ne!(res.status(), 405, "{method} {p}");
         }
     }
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exceptions_are_recorded_and_accepted_through_the_api() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let ciso = token_for(&s, "ciso@a-group.example").await;
+    let viewer_b = token_for(&s, "viewer-b@a-group.example").await;
+    let mut request = json!({
+        "company_code": "X", "kind": "transitional", "title": "API からの移行措置",
+        "items": ["NET-01", "NOPE-99"], "reason": "更改待ち", "compensating": "監視強化",
+        "starts_on": "2026-12-01", "expires_on": "2026-11-30",
+        "milestones": [{"what": "UTM 導入", "owner": "情シス", "due_on": "2027-13-01"}],
+    });
+    // Every problem at once, each with where it is.
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::POST,
+        "/api/v1/exceptions",
+        request.clone(),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let paths: Vec<&str> = body["details"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|p| p["path"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(paths.contains(&"milestones[0].due_on"), "{body}");
+    request["milestones"][0]["due_on"] = json!("2027-03-01");
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::POST,
+        "/api/v1/exceptions",
+        request.clone(),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let text = body.to_string();
+    assert!(
+        text.contains("NOPE-99") && text.contains("expires_on"),
+        "{body}"
+    );
+    request["items"] = json!(["NET-01"]);
+    request["expires_on"] = json!("2027-05-31");
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::POST,
+        "/api/v1/exceptions",
+        request.clone(),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        (
+            body["approval_state"].as_str(),
+            body["group_mandatory"].as_bool()
+        ),
+        (Some("draft"), Some(true))
+    );
+    let id = body["id"].as_str().unwrap_or_default().to_owned();
+    let (status, _) = send(
+        &s,
+        &lead,
+        Method::POST,
+        &format!("/api/v1/exceptions/{id}/submit"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The lead cannot accept a group-mandatory item's risk; the CISO can, and is named.
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::POST,
+        &format!("/api/v1/exceptions/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
+    let (status, body) = send(
+        &s,
+        &ciso,
+        Method::POST,
+        &format!("/api/v1/exceptions/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["approval_state"], "approved");
+    assert!(body["accepted_by"].is_string(), "{body}");
+    // An approved one does not change; it is renewed by a new record.
+    let (status, _) = send(
+        &s,
+        &lead,
+        Method::PUT,
+        &format!("/api/v1/exceptions/{id}"),
+        request.clone(),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::POST,
+        &format!("/api/v1/exceptions/{id}/milestones/0"),
+        json!({"done_on": "2026-11-20"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["milestones"][0]["done_on"], "2026-11-20");
+    // The lists: X社's expired verbal agreement, and nothing of X社 for B社's viewer.
+    let (_, expired, _) = get(&s, &lead, "/api/v1/exceptions?list=expired").await;
+    let titles: Vec<&str> = expired["items"]
+        .as_array()
+        .map(|i| i.iter().filter_map(|e| e["title"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(titles.iter().any(|t| t.contains("口頭合意")), "{titles:?}");
+    assert!(titles.iter().all(|t| !t.contains("API から")), "{titles:?}");
+    let (status, body, _) = get(&s, &lead, "/api/v1/exceptions?list=someday").await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("list"))
+    );
+    let (status, _, _) = get(&s, &viewer_b, &format!("/api/v1/exceptions/{id}")).await;
+    assert_eq!(status, 404, "B社 does not see X社's record");
+    let (_, b, _) = get(&s, &viewer_b, "/api/v1/exceptions").await;
+    assert!(
+        b["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().all(|e| e["company_code"] == "B")),
+        "{b}"
+    );
     s.stop().await;
 }

@@ -571,6 +571,22 @@ async fn call(
             form.push(("reason".into(), "authz probe".into()));
             json = serde_json::json!({"reason": "authz probe"});
         }
+        "/api/v1/exceptions" | "/api/v1/exceptions/{id}" if route.method != "GET" => {
+            let today = ok(store.today(system.group()).await);
+            json = serde_json::json!({
+                "company_code": company, "kind": "exception", "title": format!("probe {serial}"),
+                "items": [target.map(|t| t.artifact_kind).unwrap_or("ACC-01")],
+                "reason": "authz", "compensating": "authz",
+                "starts_on": today.to_string(), "expires_on": (today + chrono::Duration::days(30)).to_string(),
+            });
+        }
+        "/api/v1/exceptions/{id}/reject" | "/api/v1/exceptions/{id}/archive" => {
+            json = serde_json::json!({"reason": "authz probe"});
+        }
+        "/api/v1/exceptions/{id}/milestones/{n}" => {
+            json =
+                serde_json::json!({"done_on": ok(store.today(system.group()).await).to_string()});
+        }
         "/exceptions" if route.method == "POST" => {
             let today = ok(store.today(system.group()).await);
             form.extend([

@@ -1,6 +1,7 @@
 //! Version 1 of the API, area by area.
 
 mod artifacts;
+mod exceptions;
 mod history;
 mod org;
 mod standard;
@@ -37,6 +38,20 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(standard::get_framework))
         .routes(routes!(standard::list_glossary, standard::save_term))
         .routes(routes!(standard::archive_term))
+        .routes(routes!(
+            exceptions::list_exceptions,
+            exceptions::create_exception
+        ))
+        .routes(routes!(
+            exceptions::get_exception,
+            exceptions::edit_exception
+        ))
+        .routes(routes!(exceptions::submit_exception))
+        .routes(routes!(exceptions::withdraw_exception))
+        .routes(routes!(exceptions::approve_exception))
+        .routes(routes!(exceptions::reject_exception))
+        .routes(routes!(exceptions::archive_exception))
+        .routes(routes!(exceptions::record_milestone))
         .merge(
             // Files as large as the readers accept, on these two routes only.
             OpenApiRouter::new()
