@@ -61,4 +61,7 @@ typed_id! {
     TokenId => "APIトークン", "API token";
     ReferenceFrameworkId => "参照する枠組み", "reference framework";
     ExceptionId => "例外・移行措置", "exception";
+    AgreementId => "適用範囲の合意", "applicability agreement";
+    AdviceId => "助言", "advice";
+    WatchEntryId => "動向の記録", "watch list entry";
 }

@@ -249,6 +249,17 @@ impl Store {
                     company_scope(&r)?,
                 )
             }
+            "applicability_agreement" => {
+                let r = self
+                    .db
+                    .fetch_optional(
+                        "SELECT company_id FROM applicability_agreements WHERE group_id = $1 AND id = $2",
+                        args![g, id],
+                    )
+                    .await?
+                    .ok_or_else(missing)?;
+                (RecordKind::Applicability, company_scope(&r)?)
+            }
             "glossary_term" => {
                 exists("SELECT id FROM glossary_terms WHERE group_id = $1 AND id = $2").await?;
                 (RecordKind::GroupReference, Scope::Group)
@@ -295,7 +306,16 @@ impl Store {
                 ("記録の履歴", "record history"),
             )?;
         }
-        let rows = if kind == "exception" {
+        let rows = if kind == "applicability_agreement" {
+            self.db
+                .fetch_all(
+                    "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \
+                     WHERE group_id = $1 AND record_kind IN ('applicability_agreement', 'applicability_items', 'approval') \
+                     AND record_id = $2 ORDER BY seq",
+                    args![t(actor.group()), id],
+                )
+                .await?
+        } else if kind == "exception" {
             self.db
                 .fetch_all(
                     "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \

@@ -693,7 +693,108 @@ impl Store {
         for term in demo_glossary()? {
             self.save_term(&office, term).await?;
         }
-        self.load_demo_exceptions(&office, &ciso).await
+        self.load_demo_exceptions(&office, &ciso).await?;
+        self.load_demo_agreements(&office, &ciso).await
+    }
+
+    /// Story 1's applicability agreements: which company-mandatory items bind each company
+    /// (factories, customer data, EC, development) and the recommendations each adopted; E社's
+    /// agreement waits for the CISO, K社 has none yet.
+    async fn load_demo_agreements(&self, office: &Actor, ciso: &Actor) -> Result<()> {
+        use crate::applicability::AgreementDraft;
+        use kamae_core::approval::ApprovalStep;
+        let codes = |list: &[&str]| list.iter().map(|c| code(c)).collect::<Result<Vec<_>>>();
+        let agreements: [(&str, &[&str], &[&str], &str, bool); 9] = [
+            (
+                "A",
+                &[
+                    "GOV-05", "ACC-03", "END-02", "NET-02", "SUP-01", "LOG-02", "INC-02", "BCP-01",
+                    "OT-01", "OT-02",
+                ],
+                &["GOV-04", "EDU-02", "PHY-01"],
+                "親会社。工場2か所と基幹システムを持ち、従業員1,000名以上。",
+                true,
+            ),
+            (
+                "X",
+                &[
+                    "GOV-05", "ACC-03", "END-02", "NET-02", "SUP-01", "INC-02", "BCP-01", "OT-01",
+                    "OT-02",
+                ],
+                &["PHY-01"],
+                "工場3か所。取引先の設計情報を扱う。当年度の3者監査の対象。",
+                true,
+            ),
+            (
+                "B",
+                &["SUP-01", "BCP-01", "OT-01", "OT-02"],
+                &["PHY-02"],
+                "部品メーカー。工場のみで、顧客の個人データは扱わない。",
+                true,
+            ),
+            (
+                "C",
+                &["SUP-01", "BCP-01", "OT-01", "OT-02"],
+                &[],
+                "部品メーカー。工場のみ。",
+                true,
+            ),
+            (
+                "D",
+                &["DAT-01", "DAT-04", "NET-02", "SUP-01", "VUL-02", "LOG-02"],
+                &["AUT-02", "EDU-02"],
+                "販売会社。個人顧客の通販サイトを運営する。",
+                true,
+            ),
+            (
+                "F",
+                &["SUP-01", "OT-01", "OT-02"],
+                &[],
+                "部品メーカー（2019年に買収）。",
+                true,
+            ),
+            (
+                "G",
+                &["ACC-03", "NET-02", "SUP-01", "VUL-03"],
+                &["AUT-02", "VUL-04"],
+                "ソフトウェア会社。自社でシステムを開発し、顧客へ提供する。",
+                true,
+            ),
+            (
+                "H",
+                &["DAT-01", "NET-02"],
+                &[],
+                "販売会社（2023年に買収）。個人顧客の会員データを持つ。",
+                true,
+            ),
+            (
+                "E",
+                &["ACC-03", "SUP-01", "BCP-01"],
+                &["PHY-01"],
+                "物流会社。倉庫管理システムを自社で運用し、止まると出荷が止まる。",
+                false,
+            ),
+        ];
+        for (company, mandatory, adopted, note, approve) in agreements {
+            let company = code(company)?;
+            self.save_agreement(
+                office,
+                &company,
+                AgreementDraft {
+                    mandatory: codes(mandatory)?,
+                    adopted: codes(adopted)?,
+                    note: note.into(),
+                },
+            )
+            .await?;
+            self.agreement_step(office, &company, ApprovalStep::Submit)
+                .await?;
+            if approve {
+                self.agreement_step(ciso, &company, ApprovalStep::Approve)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// Story 1's exceptions: X社's old verbal agreement, recorded and long expired; the two

@@ -7,6 +7,7 @@
 mod db;
 mod write;
 
+pub mod applicability;
 pub mod approval;
 pub mod artifact;
 pub mod audit;

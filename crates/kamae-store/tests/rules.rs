@@ -26,6 +26,7 @@ both_backends!(
     the_glossary_keeps_every_explanation_in_history,
     exceptions_are_accepted_by_the_authority_their_tier_requires,
     exceptions_expire_into_non_compliance_and_are_listed_for_action,
+    applicability_is_agreed_per_company_and_decided_by_the_ciso,
 );
 
 pub fn item(c: &str, tier: Tier) -> StandardItem {
@@ -664,4 +665,139 @@ async fn exceptions_expire_into_non_compliance_and_are_listed_for_action(t: &Tes
     let renewal = ok(s.draft_exception(&f.lead_x, renewal).await);
     assert_eq!(renewal.renews, Some(verbal.id));
     assert_eq!(renewal.status, ExceptionStatus::Pending);
+}
+
+async fn applicability_is_agreed_per_company_and_decided_by_the_ciso(t: &TestStore) {
+    use kamae_core::approval::ApprovalStep;
+    use kamae_core::rules::Applies;
+    use kamae_store::applicability::AgreementDraft;
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let draft = |mandatory: &[&str], adopted: &[&str]| AgreementDraft {
+        mandatory: mandatory.iter().map(|c| code(c)).collect(),
+        adopted: adopted.iter().map(|c| code(c)).collect(),
+        note: "個人顧客のデータを扱う".into(),
+    };
+    // Before any agreement only the group-mandatory item binds X.
+    let before = ok(s.company_standard(&f.lead_x, &code("X")).await);
+    assert_eq!(before.binding_now, 1);
+    assert_eq!(before.items[1].applies, Applies::NotNamed);
+
+    // Wrong tiers and unknown items: every problem at once, nothing written.
+    let rows = audit_rows(s).await;
+    let e = s
+        .save_agreement(
+            &f.lead_x,
+            &code("X"),
+            draft(&["ACC-01", "NOPE-1"], &["DAT-01"]),
+        )
+        .await
+        .expect_err("refused");
+    let text = e.to_string();
+    for part in ["ACC-01", "NOPE-1", "DAT-01", "mandatory", "adopted"] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+    assert_eq!(audit_rows(s).await, rows);
+
+    // X's lead drafts and submits; the lead cannot decide it, the CISO does.
+    ok(
+        s.save_agreement(&f.lead_x, &code("X"), draft(&["DAT-01"], &["NET-01"]))
+            .await,
+    );
+    ok(
+        s.agreement_step(&f.lead_x, &code("X"), ApprovalStep::Submit)
+            .await,
+    );
+    assert_eq!(
+        err_code(
+            s.agreement_step(&f.lead_x, &code("X"), ApprovalStep::Approve)
+                .await
+        ),
+        "forbidden"
+    );
+    assert_eq!(ok(s.agreement_inbox(&f.ciso).await).len(), 1);
+    assert!(ok(s.agreement_inbox(&f.lead_x).await).is_empty());
+    let approved = ok(s
+        .agreement_step(&f.ciso, &code("X"), ApprovalStep::Approve)
+        .await);
+    assert_eq!(approved.approval.state.as_str(), "approved");
+    let view = ok(s.company_standard(&f.lead_x, &code("X")).await);
+    assert_eq!(view.binding_now, 2);
+    assert_eq!(
+        view.items.iter().map(|i| i.applies).collect::<Vec<_>>(),
+        vec![
+            Applies::GroupMandatory,
+            Applies::AgreedMandatory,
+            Applies::Adopted
+        ]
+    );
+    // Another company's people do not see X's agreement; Y's own view is untouched.
+    assert_eq!(
+        err_code(s.company_standard(&f.lead_y, &code("X")).await),
+        "not_found"
+    );
+    assert_eq!(
+        ok(s.company_standard(&f.lead_y, &code("Y")).await).binding_now,
+        1
+    );
+    assert_eq!(
+        err_code(
+            s.save_agreement(&f.viewer_y, &code("Y"), draft(&[], &[]))
+                .await
+        ),
+        "forbidden"
+    );
+
+    // A revision under review: what it changes for X, and what no agreement decides yet.
+    let (v2, _) = ok(s
+        .save_standard(
+            &f.office,
+            standard(vec![
+                item("ACC-01", Tier::GroupMandatory),
+                item("DAT-01", Tier::CompanyMandatory),
+                item("DAT-02", Tier::CompanyMandatory),
+                item("LOG-01", Tier::GroupMandatory),
+            ]),
+        )
+        .await)
+    .unwrap_or_else(|| panic!("written"));
+    ok(s.submit_artifact(&f.office, v2).await);
+    let view = ok(s.company_standard(&f.office, &code("X")).await);
+    let revision = view.revision.unwrap_or_else(|| panic!("a revision"));
+    assert_eq!(revision.changes.added, vec!["LOG-01"]);
+    assert_eq!(revision.changes.archived, vec!["NET-01"]);
+    assert_eq!(revision.binding_after, 3);
+    assert_eq!(revision.undecided, vec!["DAT-02"]);
+    ok(s.approve_artifact(&f.ciso, v2).await);
+    let view = ok(s.company_standard(&f.office, &code("X")).await);
+    assert_eq!(view.binding_now, 3);
+    assert_eq!(view.binding_before.map(|(_, n)| n), Some(2));
+
+    // A new agreement replaces the old one once approved; the old one stays as superseded.
+    ok(
+        s.save_agreement(&f.office, &code("X"), draft(&["DAT-01", "DAT-02"], &[]))
+            .await,
+    );
+    ok(
+        s.agreement_step(&f.office, &code("X"), ApprovalStep::Submit)
+            .await,
+    );
+    ok(s.agreement_step(&f.ciso, &code("X"), ApprovalStep::Approve)
+        .await);
+    let view = ok(s.company_standard(&f.auditor, &code("X")).await);
+    assert_eq!(view.binding_now, 4);
+    assert_eq!(view.history.len(), 2);
+    assert!(view.history[1].superseded);
+    let history = ok(s
+        .history(
+            &f.auditor,
+            "applicability_agreement",
+            &approved.id.to_string(),
+        )
+        .await);
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    for a in ["create", "open", "submit", "approve", "supersede"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
 }

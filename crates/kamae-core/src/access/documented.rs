@@ -66,6 +66,7 @@ impl AccessDocument {
                 None if row[0] == "exception_to_company_mandatory_item" => {
                     DocumentKind::ExceptionToCompanyMandatoryItem
                 }
+                None if row[0] == "applicability_agreement" => DocumentKind::ApplicabilityAgreement,
                 None => return Err(format!("unknown document kind {}", row[0])),
             };
             approvers.insert(kind, Role::parse(&row[1]).map_err(|e| e.en)?);
@@ -107,6 +108,7 @@ impl AccessDocument {
             RecordKind::Exception {
                 group_mandatory: false,
             } => Some(DocumentKind::ExceptionToCompanyMandatoryItem),
+            RecordKind::Applicability => Some(DocumentKind::ApplicabilityAgreement),
             _ => None,
         }
     }
@@ -137,7 +139,9 @@ impl AccessDocument {
             RecordKind::Organisation => MatrixColumn::Organisation,
             // "Exceptions are read, written and approved like the artifacts, in the
             // artifacts column."
-            RecordKind::Artifact(_) | RecordKind::Exception { .. } => MatrixColumn::Artifacts,
+            RecordKind::Artifact(_) | RecordKind::Exception { .. } | RecordKind::Applicability => {
+                MatrixColumn::Artifacts
+            }
             RecordKind::RecordHistory => MatrixColumn::RecordHistory,
             RecordKind::SecurityEvents => MatrixColumn::SecurityEvents,
             RecordKind::GroupReference => MatrixColumn::GroupReference,

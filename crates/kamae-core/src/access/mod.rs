@@ -163,6 +163,9 @@ pub enum RecordKind {
     /// An exception or transitional measure to items of the standard (role D), at a
     /// company; who approves it depends on whether a group-mandatory item is among them.
     Exception { group_mandatory: bool },
+    /// A company's applicability agreement: which company-mandatory items bind it and which
+    /// recommended items it adopts (role D).
+    Applicability,
 }
 
 /// The columns of the access matrix in `docs/access.md`.
@@ -179,7 +182,9 @@ impl RecordKind {
     pub fn matrix_column(self) -> Option<MatrixColumn> {
         match self {
             RecordKind::Organisation => Some(MatrixColumn::Organisation),
-            RecordKind::Artifact(_) | RecordKind::Exception { .. } => Some(MatrixColumn::Artifacts),
+            RecordKind::Artifact(_) | RecordKind::Exception { .. } | RecordKind::Applicability => {
+                Some(MatrixColumn::Artifacts)
+            }
             RecordKind::RecordHistory => Some(MatrixColumn::RecordHistory),
             RecordKind::SecurityEvents => Some(MatrixColumn::SecurityEvents),
             RecordKind::GroupReference => Some(MatrixColumn::GroupReference),
@@ -197,6 +202,7 @@ impl RecordKind {
             RecordKind::Exception {
                 group_mandatory: false,
             } => Some(DocumentKind::ExceptionToCompanyMandatoryItem),
+            RecordKind::Applicability => Some(DocumentKind::ApplicabilityAgreement),
             _ => None,
         }
     }

@@ -38,6 +38,7 @@ fn the_document_covers_every_role_and_document_kind() {
     for dk in [
         DocumentKind::ExceptionToGroupMandatoryItem,
         DocumentKind::ExceptionToCompanyMandatoryItem,
+        DocumentKind::ApplicabilityAgreement,
     ] {
         assert_eq!(d.approvers.get(&dk), Some(&approver(dk)));
     }
@@ -138,6 +139,7 @@ fn all_kinds() -> Vec<RecordKind> {
     v.push(RecordKind::Exception {
         group_mandatory: false,
     });
+    v.push(RecordKind::Applicability);
     v
 }
 
@@ -195,7 +197,9 @@ fn oracle(doc: &Doc, case: &Case, p: &Principal, action: Action, r: &Resource) -
             };
         }
         RecordKind::Organisation => MatrixColumn::Organisation,
-        RecordKind::Artifact(_) | RecordKind::Exception { .. } => MatrixColumn::Artifacts,
+        RecordKind::Artifact(_) | RecordKind::Exception { .. } | RecordKind::Applicability => {
+            MatrixColumn::Artifacts
+        }
         RecordKind::RecordHistory => MatrixColumn::RecordHistory,
         RecordKind::SecurityEvents => MatrixColumn::SecurityEvents,
         RecordKind::GroupReference => MatrixColumn::GroupReference,
@@ -238,6 +242,7 @@ fn oracle(doc: &Doc, case: &Case, p: &Principal, action: Action, r: &Resource) -
                 RecordKind::Exception {
                     group_mandatory: false,
                 } => Some(DocumentKind::ExceptionToCompanyMandatoryItem),
+                RecordKind::Applicability => Some(DocumentKind::ApplicabilityAgreement),
                 _ => None,
             };
             document.is_some_and(|d| {

@@ -20,6 +20,9 @@ pub enum DocumentKind {
     ExceptionToGroupMandatoryItem,
     /// An exception to a company-mandatory item (role D): the company's own lead decides.
     ExceptionToCompanyMandatoryItem,
+    /// Which company-mandatory items bind a company and which recommended ones it adopts
+    /// (role D): agreed with the company, decided by the CISO.
+    ApplicabilityAgreement,
 }
 
 /// Who approves each kind of document — the one table, also written in `docs/access.md`.
@@ -32,6 +35,7 @@ pub const fn approver(kind: DocumentKind) -> Role {
         DocumentKind::Artifact(_) => Role::Executive,
         DocumentKind::ExceptionToGroupMandatoryItem => Role::Ciso,
         DocumentKind::ExceptionToCompanyMandatoryItem => Role::SecurityLead,
+        DocumentKind::ApplicabilityAgreement => Role::Ciso,
     }
 }
 
