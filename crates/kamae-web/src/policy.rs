@@ -51,6 +51,10 @@ pub const EXCEPTION: RecordKind = RecordKind::Exception {
     group_mandatory: true,
 };
 
+/// A company's applicability agreement and its view of the standard; the test tries the
+/// caller's own company and another.
+pub const APPLICABILITY: RecordKind = RecordKind::Applicability;
+
 pub const ROUTES: &[Route] = &[
     r("GET", "/", SignedIn),
     r("GET", "/signin", Public),
@@ -135,6 +139,42 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/standard/frameworks/{framework}",
         Record(REFERENCE, Action::Read),
+    ),
+    r("GET", "/standard/companies", SignedIn),
+    r(
+        "GET",
+        "/standard/companies/{company}",
+        Record(APPLICABILITY, Action::Read),
+    ),
+    r(
+        "GET",
+        "/standard/companies/{company}/agreement",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/companies/{company}/agreement",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/companies/{company}/agreement/submit",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/companies/{company}/agreement/withdraw",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/companies/{company}/agreement/approve",
+        Record(APPLICABILITY, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/standard/companies/{company}/agreement/reject",
+        Record(APPLICABILITY, Action::Approve),
     ),
     r("GET", "/standard/glossary", Record(REFERENCE, Action::Read)),
     r(

@@ -348,6 +348,18 @@ async fn every_route_as_every_role_at_every_scope() {
             artifact_kind: items,
         });
     }
+    // Applicability at the caller's company and at another (the demo's agreements).
+    let applicability_targets: Vec<Target> = [("own company X", &x), ("other company B", &b)]
+        .into_iter()
+        .map(|(label, c)| Target {
+            label,
+            kind: RecordKind::Applicability,
+            scope: Scope::Company { company: c.id },
+            id: String::new(),
+            company: c.code.to_string(),
+            artifact_kind: "",
+        })
+        .collect();
     let group_target = |kind| Target {
         label: "group",
         kind,
@@ -372,6 +384,7 @@ async fn every_route_as_every_role_at_every_scope() {
         let is_api = route.path.starts_with("/api/");
         let targets: Vec<Target> = match route.policy {
             Policy::Record(RecordKind::Exception { .. }, _) => exception_targets.clone(),
+            Policy::Record(RecordKind::Applicability, _) => applicability_targets.clone(),
             Policy::Record(k, _) if k == kamae_web::policy::STANDARD => {
                 vec![group_target(k)]
             }
@@ -519,6 +532,7 @@ async fn call(
         .replace("{item}", "ACC-01")
         .replace("{n}", "0")
         .replace("{framework}", "TINY")
+        .replace("{company}", &company)
         .replace("{id}", &id);
     if route.path == "/standard/items/{item}" {
         // The newest version, the demo's revision awaiting the CISO.
@@ -567,7 +581,9 @@ async fn call(
             ]);
             json = serde_json::json!({"title": format!("edit {serial}"), "body": "edited"});
         }
-        "/artifacts/{id}/reject" | "/api/v1/approvals/{id}/reject" => {
+        "/artifacts/{id}/reject"
+        | "/api/v1/approvals/{id}/reject"
+        | "/standard/companies/{company}/agreement/reject" => {
             form.push(("reason".into(), "authz probe".into()));
             json = serde_json::json!({"reason": "authz probe"});
         }

@@ -2,6 +2,7 @@
 //! work without JavaScript.
 
 mod account;
+mod applicability;
 mod artifacts;
 mod auth;
 pub mod exceptions;
@@ -80,6 +81,16 @@ pub fn routes() -> Router<AppState> {
             get(standard::glossary).post(standard::save_term),
         )
         .route("/standard/glossary/archive", post(standard::archive_term))
+        .route("/standard/companies", get(applicability::overview))
+        .route("/standard/companies/{company}", get(applicability::company))
+        .route(
+            "/standard/companies/{company}/agreement",
+            get(applicability::agreement_form).post(applicability::save_agreement),
+        )
+        .route(
+            "/standard/companies/{company}/agreement/{step}",
+            post(applicability::agreement_step),
+        )
         .route(
             "/exceptions",
             get(exceptions::list).post(exceptions::create),
