@@ -105,6 +105,13 @@ pub struct CompanyStandard {
     pub revision: Option<CompanyRevision>,
 }
 
+impl CompanyStandard {
+    /// How many binding items are not met because their exception expired.
+    pub fn non_compliance(&self) -> usize {
+        self.items.iter().filter(|i| i.non_compliance).count()
+    }
+}
+
 /// One line of the overview of every company's agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CompanyApplicability {
@@ -323,7 +330,7 @@ impl Store {
                 in_force: view.agreement.as_ref().map(|a| a.approval.state),
                 open: view.open.as_ref().map(|a| a.approval.state),
                 binding: view.binding_now,
-                non_compliance: view.items.iter().filter(|i| i.non_compliance).count(),
+                non_compliance: view.non_compliance(),
             });
         }
         Ok(out)

@@ -41,6 +41,12 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
     // The revision adds CLD-02 (company-mandatory) that no agreement decides yet.
     let undecided = x.split("id=\"undecided\"").nth(1).unwrap_or_default();
     assert!(undecided.contains("CLD-02"), "{x}");
+    // The lead's home page says what the standard asks of X社 and what the revision changes.
+    let home = get_text(&lead, &s.url("/")).await;
+    assert!(
+        home.contains("id=\"my-company-X\"") && home.contains("class=\"revision-note\""),
+        "{home}"
+    );
     // Only its own company: B社 does not exist for X社's lead.
     let res = lead
         .get(s.url("/standard/companies/B"))
@@ -103,6 +109,16 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
     .await;
     assert_eq!(status, 403);
     let ciso = s.signed_in("ciso@a-group.example").await;
+    let home = get_text(&ciso, &s.url("/")).await;
+    let inbox = home
+        .split("id=\"agreement-inbox\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(inbox.contains("/standard/companies/X#open"), "{home}");
+    assert!(
+        !home.contains("id=\"my-company-"),
+        "the CISO works for the group"
+    );
     let page = get_text(&ciso, &s.url("/standard/companies/X")).await;
     assert!(page.contains("id=\"approve-form\""), "{page}");
     let ciso_csrf = hidden(&page, "_csrf");

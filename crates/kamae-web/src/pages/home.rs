@@ -28,6 +28,10 @@ struct HomePage<'a> {
     exception_lists: Vec<super::exceptions::ListCount>,
     /// Exceptions waiting for this person's decision.
     exception_inbox: Vec<kamae_store::exceptions::ExceptionView>,
+    /// Applicability agreements waiting for this person's decision.
+    agreement_inbox: Vec<kamae_store::applicability::Agreement>,
+    /// The companies this person works for (company grants): their view of the standard.
+    my_companies: Vec<kamae_store::applicability::CompanyStandard>,
 }
 
 pub async fn home(s: SignedIn) -> Result<Response, PageError> {
@@ -115,7 +119,36 @@ pub async fn home(s: SignedIn) -> Result<Response, PageError> {
         Err(kamae_store::StoreError::Problem(_)) => (Vec::new(), Vec::new()),
         Err(e) => return Err(ctx.fail(e)),
     };
+    let agreement_inbox = store
+        .agreement_inbox(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    // Someone who works for a company (not the whole group) is told what the standard asks of
+    // it, and what a pending revision would change for it.
+    let mut my_companies = Vec::new();
+    if let kamae_core::access::Actor::User(p) = &actor {
+        let companies: Vec<_> = p
+            .active_grants()
+            .filter_map(|g| match g.scope {
+                Scope::Company { company } => Some(company),
+                _ => None,
+            })
+            .collect();
+        if !companies.is_empty() && !p.active_grants().any(|g| g.scope == Scope::Group) {
+            for c in store.companies(&actor).await.map_err(|e| ctx.fail(e))? {
+                if companies.contains(&c.id) {
+                    match store.company_standard(&actor, &c.code).await {
+                        Ok(view) if view.standard.is_some() => my_companies.push(view),
+                        Ok(_) | Err(kamae_store::StoreError::Problem(_)) => {}
+                        Err(e) => return Err(ctx.fail(e)),
+                    }
+                }
+            }
+        }
+    }
     let page = HomePage {
+        agreement_inbox,
+        my_companies,
         exception_lists,
         exception_inbox,
         review,
