@@ -70,6 +70,8 @@ fn status_for(code: &str) -> StatusCode {
         | "open_version_exists"
         | "awaiting_decision"
         | "approved_exception"
+        | "nothing_open"
+        | "unchanged"
         | "archived"
         | "has_dependants"
         | "already_revoked"

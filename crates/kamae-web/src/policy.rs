@@ -389,4 +389,35 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/exceptions/{id}/milestones/{n}",
         Record(EXCEPTION, Action::Write),
     ),
+    r("GET", "/api/v1/standard/companies", SignedIn),
+    r(
+        "GET",
+        "/api/v1/standard/companies/{company}",
+        Record(APPLICABILITY, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/standard/companies/{company}/agreement",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/standard/companies/{company}/agreement/submit",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/standard/companies/{company}/agreement/withdraw",
+        Record(APPLICABILITY, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/standard/companies/{company}/agreement/approve",
+        Record(APPLICABILITY, Action::Approve),
+    ),
+    r(
+        "POST",
+        "/api/v1/standard/companies/{company}/agreement/reject",
+        Record(APPLICABILITY, Action::Approve),
+    ),
 ];

@@ -342,6 +342,13 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/frameworks/import",
         "/api/v1/glossary",
         "/api/v1/glossary/archive",
+        "/api/v1/standard/companies",
+        "/api/v1/standard/companies/{company}",
+        "/api/v1/standard/companies/{company}/agreement",
+        "/api/v1/standard/companies/{company}/agreement/submit",
+        "/api/v1/standard/companies/{company}/agreement/withdraw",
+        "/api/v1/standard/companies/{company}/agreement/approve",
+        "/api/v1/standard/companies/{company}/agreement/reject",
         "/api/v1/exceptions",
         "/api/v1/exceptions/{id}",
         "/api/v1/exceptions/{id}/submit",
@@ -358,7 +365,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        33,
+        40,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.
@@ -535,5 +542,122 @@ async fn exceptions_are_recorded_and_accepted_through_the_api() {
             .is_some_and(|i| i.iter().all(|e| e["company_code"] == "B")),
         "{b}"
     );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applicability_is_read_and_agreed_through_the_api() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let ciso = token_for(&s, "ciso@a-group.example").await;
+    let (status, x, _) = get(&s, &lead, "/api/v1/standard/companies/X").await;
+    assert_eq!(status, 200, "{x}");
+    let net = x["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["code"] == "NET-01"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (net["applies"].as_str(), net["non_compliance"].as_bool()),
+        (Some("group_mandatory"), Some(true))
+    );
+    assert!(
+        x["revision"]["undecided"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|c| c == "CLD-02")),
+        "{x}"
+    );
+    let (status, _, _) = get(&s, &lead, "/api/v1/standard/companies/B").await;
+    assert_eq!(status, 404);
+    let (_, list, _) = get(&s, &lead, "/api/v1/standard/companies").await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+
+    let path = "/api/v1/standard/companies/X/agreement";
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::PUT,
+        path,
+        json!({"mandatory": ["NET-01"], "adopted": ["bad code!"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("adopted[0]")),
+        "{body}"
+    );
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::PUT,
+        path,
+        json!({"mandatory": ["NET-01"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("NET-01"), "{body}");
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::PUT,
+        path,
+        json!({"mandatory": ["OT-01", "DAT-01"], "note": "API"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["approval_state"], "draft");
+    let (status, _) = send(
+        &s,
+        &lead,
+        Method::POST,
+        &format!("{path}/submit"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = send(
+        &s,
+        &lead,
+        Method::POST,
+        &format!("{path}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let (status, body) = send(
+        &s,
+        &ciso,
+        Method::POST,
+        &format!("{path}/reject"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("reason")),
+        "{body}"
+    );
+    let (status, body) = send(
+        &s,
+        &ciso,
+        Method::POST,
+        &format!("{path}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["mandatory"], json!(["DAT-01", "OT-01"]));
+    let (status, body) = send(
+        &s,
+        &ciso,
+        Method::POST,
+        &format!("{path}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("nothing_open")));
+    let (_, x, _) = get(&s, &lead, "/api/v1/standard/companies/X").await;
+    assert_eq!(x["agreement"]["mandatory"], json!(["DAT-01", "OT-01"]));
     s.stop().await;
 }

@@ -583,7 +583,8 @@ async fn call(
         }
         "/artifacts/{id}/reject"
         | "/api/v1/approvals/{id}/reject"
-        | "/standard/companies/{company}/agreement/reject" => {
+        | "/standard/companies/{company}/agreement/reject"
+        | "/api/v1/standard/companies/{company}/agreement/reject" => {
             form.push(("reason".into(), "authz probe".into()));
             json = serde_json::json!({"reason": "authz probe"});
         }

@@ -1,5 +1,6 @@
 //! Version 1 of the API, area by area.
 
+mod applicability;
 mod artifacts;
 mod exceptions;
 mod history;
@@ -38,6 +39,13 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(standard::get_framework))
         .routes(routes!(standard::list_glossary, standard::save_term))
         .routes(routes!(standard::archive_term))
+        .routes(routes!(applicability::list_companies))
+        .routes(routes!(applicability::get_company))
+        .routes(routes!(applicability::save_agreement))
+        .routes(routes!(applicability::submit_agreement))
+        .routes(routes!(applicability::withdraw_agreement))
+        .routes(routes!(applicability::approve_agreement))
+        .routes(routes!(applicability::reject_agreement))
         .routes(routes!(
             exceptions::list_exceptions,
             exceptions::create_exception
