@@ -260,6 +260,27 @@ impl Store {
                     .ok_or_else(missing)?;
                 (RecordKind::Applicability, company_scope(&r)?)
             }
+            "advice" => {
+                let r = self
+                    .db
+                    .fetch_optional(
+                        "SELECT company_id, department_id FROM advice WHERE group_id = $1 AND id = $2",
+                        args![g, id],
+                    )
+                    .await?
+                    .ok_or_else(missing)?;
+                (
+                    crate::advice::ADVICE,
+                    Scope::Department {
+                        company: r.parse("company_id")?,
+                        department: r.parse("department_id")?,
+                    },
+                )
+            }
+            "watch_entry" => {
+                exists("SELECT id FROM watch_entries WHERE group_id = $1 AND id = $2").await?;
+                (RecordKind::GroupReference, Scope::Group)
+            }
             "glossary_term" => {
                 exists("SELECT id FROM glossary_terms WHERE group_id = $1 AND id = $2").await?;
                 (RecordKind::GroupReference, Scope::Group)
@@ -306,7 +327,16 @@ impl Store {
                 ("記録の履歴", "record history"),
             )?;
         }
-        let rows = if kind == "applicability_agreement" {
+        let rows = if kind == "advice" {
+            self.db
+                .fetch_all(
+                    "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \
+                     WHERE group_id = $1 AND ((record_kind IN ('advice', 'advice_follow_ups') AND record_id = $2) \
+                     OR (record_kind = 'advice_follow_up' AND record_id LIKE $3)) ORDER BY seq",
+                    args![t(actor.group()), id, format!("{id}:%")],
+                )
+                .await?
+        } else if kind == "applicability_agreement" {
             self.db
                 .fetch_all(
                     "SELECT seq, at, actor_label, action, record_kind, record_id, reason, before, after FROM audit_log \

@@ -673,6 +673,13 @@ impl Store {
         };
         self.submit_artifact(&office, v1).await?;
         self.approve_artifact(&ciso, v1).await?;
+        let cloud = self.load_demo_watch_list(&office).await?;
+        self.watch_into_revision(
+            &office,
+            cloud,
+            "CLD-01・CLD-02 を追加し、パッチ適用の期限を見直す。",
+        )
+        .await?;
         let revised = self
             .save_standard(
                 &office,
@@ -795,6 +802,91 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Story 1's watch list: what the CISO office follows. Returns the cloud entry, which the
+    /// revision awaiting the CISO takes in.
+    async fn load_demo_watch_list(&self, office: &Actor) -> Result<kamae_core::ids::WatchEntryId> {
+        use crate::watch::NewWatchEntry;
+        use kamae_core::rules::{WatchKind, WatchStatus};
+        let date = |y, m, d| {
+            NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                Problem::new(
+                    "demo_failed",
+                    "デモの日付が不正です",
+                    "a demo date is invalid",
+                )
+            })
+        };
+        let entry = |kind,
+                     title: &str,
+                     source: &str,
+                     published_on,
+                     summary: &str,
+                     impact: &str,
+                     items: &[&str]|
+         -> Result<NewWatchEntry> {
+            Ok(NewWatchEntry {
+                kind,
+                title: title.into(),
+                source: source.into(),
+                published_on,
+                summary: summary.into(),
+                impact: impact.into(),
+                items: items.iter().map(|c| code(c)).collect::<Result<_>>()?,
+            })
+        };
+        let meti = self
+            .record_watch(office, entry(
+                WatchKind::Guideline,
+                "サイバーセキュリティ経営ガイドライン Ver 3.0",
+                "経済産業省・IPA",
+                date(2023, 3, 24)?,
+                "サプライチェーン全体での対策と、経営者が指示すべき重要10項目の見直し。",
+                "重要10項目は基準の各項目に対応づけ済み。委託先の項目（SUP-01）は要求を満たしている。",
+                &["SUP-01", "GOV-02"],
+            )?)
+            .await?;
+        self.set_watch_status(
+            office,
+            &meti,
+            WatchStatus::NoChange,
+            "2025年度版の基準で反映済みのため、変更は不要。",
+            None,
+        )
+        .await?;
+        self.record_watch(office, entry(
+            WatchKind::Guideline,
+            "クレジットカード・セキュリティガイドライン 5.0版",
+            "クレジット取引セキュリティ対策協議会",
+            date(2024, 3, 15)?,
+            "EC加盟店に、脆弱性対策・ウイルス対策・管理者権限の管理・デバイス管理などの対策を求める。",
+            "ECサイトを運営する会社（D社）の項目 DAT-04・VUL-02 の基準値を見直す必要があるか評価する。",
+            &["DAT-04", "VUL-02"],
+        )?)
+        .await?;
+        self.record_watch(office, entry(
+            WatchKind::Law,
+            "個人情報保護法の改正（漏えい等の報告・本人通知の義務化）",
+            "個人情報保護委員会",
+            date(2022, 4, 1)?,
+            "一定の漏えい等が起きたとき、個人情報保護委員会への報告と本人への通知が義務になった。",
+            "インシデントの報告（INC-01）に、委員会への報告期限を判断する手順を加えるか評価する。",
+            &["INC-01", "DAT-01"],
+        )?)
+        .await?;
+        let cloud = self
+            .record_watch(office, entry(
+                WatchKind::Technology,
+                "グループ各社でのクラウドサービス利用の拡大",
+                "CISO室の各社ヒアリング（2026年春）",
+                date(2026, 5, 15)?,
+                "各社がIaaS・SaaSを個別に契約し始めており、設定不備による情報漏えいの事例も増えている。",
+                "クラウド利用の承認と登録、クラウド基盤の設定点検を基準に加える必要がある。",
+                &[],
+            )?)
+            .await?;
+        Ok(cloud.id)
     }
 
     /// Story 1's exceptions: X社's old verbal agreement, recorded and long expired; the two
@@ -1024,7 +1116,122 @@ impl Store {
             "group",
         )
         .await?;
+        self.load_story_two_advice().await?;
         Ok(l.sign_ins)
+    }
+
+    /// Story 2: the apparel maker's own short standard, and the EC department's request — the
+    /// new site's spec with no plan for vulnerabilities after launch — with the advice to
+    /// budget patches and a WAF, and its follow-ups.
+    async fn load_story_two_advice(&self) -> Result<()> {
+        use crate::advice::NewAdvice;
+        use kamae_core::rules::{DocumentRef, FollowUp, FollowUpStatus, RequestKind};
+        let office = self
+            .actor_for_email(&email("office@x-apparel.example")?)
+            .await?;
+        let ciso = self
+            .actor_for_email(&email("ciso@x-apparel.example")?)
+            .await?;
+        let manager = self
+            .actor_for_email(&email("manager-ec@x-apparel.example")?)
+            .await?;
+        const CHOSEN: [&str; 15] = [
+            "GOV-01", "GOV-03", "AST-01", "ACC-01", "AUT-01", "DAT-01", "DAT-04", "END-01",
+            "NET-01", "VUL-01", "VUL-02", "LOG-01", "LOG-02", "INC-01", "EDU-01",
+        ];
+        let items: Vec<StandardItem> = demo_standard_items()?
+            .into_iter()
+            .filter(|i| CHOSEN.contains(&i.code.as_str()))
+            .collect();
+        let saved = self
+            .save_standard(
+                &office,
+                StandardDraft {
+                    title: "X社（アパレル）情報セキュリティ基準".to_owned(),
+                    meta: StandardMeta {
+                        reason: ChangeReason::YearlyPlan,
+                        change_log: "初版。EC事業の拡大に合わせ、顧客データとWebサービスの項目を中心に定めた。".into(),
+                        next_review_on: NaiveDate::from_ymd_opt(2027, 4, 1),
+                    },
+                    items,
+                },
+            )
+            .await?;
+        if let Some((v1, _)) = saved {
+            self.submit_artifact(&office, v1).await?;
+            self.approve_artifact(&ciso, v1).await?;
+        }
+        let date = |y, m, d| {
+            NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                Problem::new(
+                    "demo_failed",
+                    "デモの日付が不正です",
+                    "a demo date is invalid",
+                )
+            })
+        };
+        let follow_up = |what: &str, owner: &str, due_on, status, note: &str| FollowUp {
+            what: what.into(),
+            owner: owner.into(),
+            due_on,
+            status,
+            note: note.into(),
+        };
+        // The department brings its request; the CISO office gives the advice afterwards.
+        let mut request = NewAdvice {
+            department: code("XA-EC")?,
+            kind: RequestKind::NewItService,
+            title: "7ブランド統合ECサイトの立ち上げ".into(),
+            request: "7ブランドのECサイトを1つに統合し、来期から運用を始める。サイトの仕様について、セキュリティ上の確認をお願いしたい。事業計画では2年目に売上を倍にする目標を立てている。".into(),
+            documents: vec![
+                DocumentRef { title: "統合ECサイト 仕様書 第3版".into(), location: "EC事業部 共有フォルダ /統合EC/仕様書_v3.pdf".into() },
+                DocumentRef { title: "EC事業計画（3か年）".into(), location: "経営企画部 事業計画フォルダ /2026/EC事業計画.xlsx".into() },
+            ],
+            requested_on: date(2026, 6, 1)?,
+            advice: String::new(),
+            advised_on: None,
+            items: vec![],
+            risks: vec![],
+            follow_ups: vec![],
+        };
+        let recorded = self.record_advice(&manager, request.clone()).await?;
+        request.advice = "仕様書には公開前の脆弱性診断はあるが、運用開始後の脆弱性対応（パッチ適用と定期診断）の体制と費用がない。ECサイトは公開直後から攻撃を受けるため、次の2点を事業計画の費用に入れることを助言する。\n\n1. 運用開始後のパッチ適用と年2回の脆弱性診断の予算（年間の保守費として）\n2. WAF（Webアプリケーションファイアウォール）の導入\n\n費用は、2年目の売上目標に対して、停止や漏えいが起きたときの損失と比べて説明する。".into();
+        request.advised_on = Some(date(2026, 6, 20)?);
+        request.items = vec![
+            code("VUL-01")?,
+            code("VUL-02")?,
+            code("DAT-04")?,
+            code("LOG-02")?,
+        ];
+        request.risks = vec![
+            "ECサイトの脆弱性を突かれた不正アクセスによる顧客情報の漏えい".into(),
+            "サイト停止による売上の機会損失（2年目の売上目標への影響）".into(),
+        ];
+        request.follow_ups = vec![
+            follow_up(
+                "公開前の脆弱性診断を実施する",
+                "システム管理課",
+                date(2026, 8, 31)?,
+                FollowUpStatus::Done,
+                "2026-08-25 実施。重大な指摘2件は公開前に修正済み。",
+            ),
+            follow_up(
+                "運用開始後のパッチ適用と定期診断の予算を事業計画に入れる",
+                "EC事業部",
+                date(2026, 9, 30)?,
+                FollowUpStatus::Open,
+                "",
+            ),
+            follow_up(
+                "WAFを導入する",
+                "システム管理課",
+                date(2026, 12, 31)?,
+                FollowUpStatus::Open,
+                "見積り取得中",
+            ),
+        ];
+        self.edit_advice(&office, recorded.id, request).await?;
+        Ok(())
     }
 }
 

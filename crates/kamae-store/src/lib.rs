@@ -7,6 +7,7 @@
 mod db;
 mod write;
 
+pub mod advice;
 pub mod applicability;
 pub mod approval;
 pub mod artifact;
@@ -24,6 +25,7 @@ pub mod synth;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
+pub mod watch;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -27,6 +27,8 @@ both_backends!(
     exceptions_are_accepted_by_the_authority_their_tier_requires,
     exceptions_expire_into_non_compliance_and_are_listed_for_action,
     applicability_is_agreed_per_company_and_decided_by_the_ciso,
+    advice_is_recorded_at_its_department_and_followed_up,
+    the_watch_list_ends_in_no_change_or_a_revision,
 );
 
 pub fn item(c: &str, tier: Tier) -> StandardItem {
@@ -800,4 +802,164 @@ async fn applicability_is_agreed_per_company_and_decided_by_the_ciso(t: &TestSto
     for a in ["create", "open", "submit", "approve", "supersede"] {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
+}
+
+async fn advice_is_recorded_at_its_department_and_followed_up(t: &TestStore) {
+    use kamae_core::rules::{AdviceStatus, DocumentRef, FollowUp, FollowUpStatus, RequestKind};
+    use kamae_store::advice::NewAdvice;
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let today = ok(s.today(f.group.id).await);
+    let days = chrono::Duration::days;
+    let mut new = NewAdvice {
+        department: f.dept_x_ec.code.clone(),
+        kind: RequestKind::NewItService,
+        title: "ECサイトの刷新".into(),
+        request: "仕様の確認をお願いしたい".into(),
+        documents: vec![DocumentRef {
+            title: "仕様書".into(),
+            location: "共有フォルダ".into(),
+        }],
+        requested_on: today - days(30),
+        advice: String::new(),
+        advised_on: None,
+        items: vec![],
+        risks: vec![],
+        follow_ups: vec![],
+    };
+    // The department's manager brings the request.
+    let a = ok(s.record_advice(&f.manager_ec, new.clone()).await);
+    assert_eq!(a.status, AdviceStatus::Requested);
+    // Bad advice: every problem at once, nothing written.
+    let rows = audit_rows(s).await;
+    let mut bad = new.clone();
+    bad.advice = "WAFを入れる".into();
+    bad.items = vec![code("NOPE-1")];
+    bad.follow_ups = vec![FollowUp {
+        what: "WAF".into(),
+        owner: " ".into(),
+        due_on: today,
+        status: FollowUpStatus::Open,
+        note: String::new(),
+    }];
+    let text = s
+        .edit_advice(&f.office, a.id, bad)
+        .await
+        .expect_err("refused")
+        .to_string();
+    for part in ["advised_on", "NOPE-1", "follow_ups[0]"] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+    assert_eq!(audit_rows(s).await, rows);
+    // The CISO office gives the advice, with follow-ups; one is overdue.
+    new.advice = "運用後のパッチ予算とWAFを事業計画に入れる".into();
+    new.advised_on = Some(today - days(20));
+    new.items = vec![code("ACC-01")];
+    new.risks = vec!["顧客情報の漏えい".into()];
+    new.follow_ups = vec![
+        FollowUp {
+            what: "パッチ予算".into(),
+            owner: "EC事業部".into(),
+            due_on: today - days(1),
+            status: FollowUpStatus::Open,
+            note: String::new(),
+        },
+        FollowUp {
+            what: "WAF導入".into(),
+            owner: "情シス".into(),
+            due_on: today + days(60),
+            status: FollowUpStatus::Open,
+            note: String::new(),
+        },
+    ];
+    let a = ok(s.edit_advice(&f.office, a.id, new).await);
+    assert_eq!((a.status, a.overdue), (AdviceStatus::FollowingUp, 1));
+    ok(
+        s.set_follow_up(&f.manager_ec, a.id, 0, FollowUpStatus::Done, "予算化済み")
+            .await,
+    );
+    let a = ok(s
+        .set_follow_up(&f.office, a.id, 1, FollowUpStatus::Done, "導入済み")
+        .await);
+    assert_eq!((a.status, a.overdue), (AdviceStatus::Closed, 0));
+    // Who sees it: the department, the company's lead, the group; not another company.
+    assert_eq!(ok(s.advice_list(&f.lead_x).await).len(), 1);
+    assert!(ok(s.advice_list(&f.lead_y).await).is_empty());
+    assert_eq!(err_code(s.advice(&f.viewer_y, a.id).await), "not_found");
+    assert_eq!(
+        err_code(
+            s.set_follow_up(&f.auditor, a.id, 0, FollowUpStatus::Open, "")
+                .await
+        ),
+        "forbidden"
+    );
+    let history = ok(s.history(&f.auditor, "advice", &a.id.to_string()).await);
+    let kinds: Vec<&str> = history.iter().map(|h| h.record_kind.as_str()).collect();
+    for k in ["advice", "advice_follow_ups", "advice_follow_up"] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+}
+
+async fn the_watch_list_ends_in_no_change_or_a_revision(t: &TestStore) {
+    use kamae_core::rules::{WatchKind, WatchStatus};
+    use kamae_store::watch::NewWatchEntry;
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let today = ok(s.today(f.group.id).await);
+    let entry = |title: &str, items: &[&str]| NewWatchEntry {
+        kind: WatchKind::Law,
+        title: title.into(),
+        source: "個人情報保護委員会".into(),
+        published_on: today,
+        summary: "漏えい等の報告の義務化".into(),
+        impact: "報告手順の見直し".into(),
+        items: items.iter().map(|c| code(c)).collect(),
+    };
+    let rows = audit_rows(s).await;
+    let e = s
+        .record_watch(&f.office, entry(" ", &["NOPE-1"]))
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert!(e.contains("title") && e.contains("NOPE-1"), "{e}");
+    assert_eq!(audit_rows(s).await, rows);
+    // Only the CISO office writes it; everyone of the group reads it.
+    assert_eq!(
+        err_code(s.record_watch(&f.lead_x, entry("改正", &[])).await),
+        "forbidden"
+    );
+    let law = ok(s
+        .record_watch(&f.office, entry("個人情報保護法の改正", &["DAT-01"]))
+        .await);
+    assert_eq!(ok(s.watch_list(&f.viewer_y).await).len(), 1);
+    assert_eq!(
+        err_code(s.watch_no_change(&f.office, law.id, "").await),
+        "reason_required"
+    );
+    let settled = ok(s.watch_no_change(&f.office, law.id, "反映済み").await);
+    assert_eq!(settled.status, WatchStatus::NoChange);
+    // Taken into a revision: a new draft version of the standard, linked.
+    let tech = ok(s
+        .record_watch(&f.office, entry("クラウドの普及", &[]))
+        .await);
+    let before = ok(s.standard_versions(&f.office).await).len();
+    let taken = ok(s
+        .watch_into_revision(&f.office, tech.id, "クラウドの項目を追加")
+        .await);
+    assert_eq!(taken.status, WatchStatus::Revision);
+    let versions = ok(s.standard_versions(&f.office).await);
+    assert_eq!(versions.len(), before + 1);
+    assert_eq!(
+        taken.revision.map(|(v, _)| v),
+        Some(versions[0].reference.version)
+    );
+    // A second one joins the same open draft.
+    let other = ok(s
+        .record_watch(&f.office, entry("ガイドラインの改訂", &[]))
+        .await);
+    let joined = ok(s.watch_into_revision(&f.office, other.id, "").await);
+    assert_eq!(joined.revision, taken.revision);
+    assert_eq!(ok(s.standard_versions(&f.office).await).len(), before + 1);
 }

@@ -76,6 +76,8 @@ CREATE TABLE watch_entries (
     impact TEXT NOT NULL,
     items TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('open', 'no_change', 'revision')),
+    -- Why no change is needed, or what the revision is to do.
+    decision_note TEXT NOT NULL,
     revision_version_id TEXT,
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
