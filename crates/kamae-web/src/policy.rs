@@ -54,6 +54,9 @@ pub const EXCEPTION: RecordKind = RecordKind::Exception {
 /// A company's applicability agreement and its view of the standard; the test tries the
 /// caller's own company and another.
 pub const APPLICABILITY: RecordKind = RecordKind::Applicability;
+/// Advice to a department, where the department is; the test tries the caller's own
+/// department and another company's.
+pub const ADVICE: RecordKind = RecordKind::Artifact(ArtifactKind::AdviceToDepartments);
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/", SignedIn),
@@ -139,6 +142,49 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/standard/frameworks/{framework}",
         Record(REFERENCE, Action::Read),
+    ),
+    r("GET", "/standard/watch", Record(REFERENCE, Action::Read)),
+    r("POST", "/standard/watch", Record(REFERENCE, Action::Write)),
+    r(
+        "GET",
+        "/standard/watch/{id}",
+        Record(REFERENCE, Action::Read),
+    ),
+    r(
+        "POST",
+        "/standard/watch/{id}",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/watch/{id}/no-change",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/watch/{id}/revision",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/watch/{id}/archive",
+        Record(REFERENCE, Action::Write),
+    ),
+    r("GET", "/advice", SignedIn),
+    r("POST", "/advice", Record(ADVICE, Action::Write)),
+    r("GET", "/advice/new", SignedIn),
+    r("GET", "/advice/{id}", Record(ADVICE, Action::Read)),
+    r("GET", "/advice/{id}/edit", Record(ADVICE, Action::Write)),
+    r("POST", "/advice/{id}/edit", Record(ADVICE, Action::Write)),
+    r(
+        "POST",
+        "/advice/{id}/follow-ups/{n}",
+        Record(ADVICE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/advice/{id}/archive",
+        Record(ADVICE, Action::Write),
     ),
     r("GET", "/standard/companies", SignedIn),
     r(

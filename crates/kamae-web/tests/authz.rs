@@ -360,6 +360,64 @@ async fn every_route_as_every_role_at_every_scope() {
             artifact_kind: "",
         })
         .collect();
+    // Advice at the callers' own department (X-SEC) and at another company's (B-SEC), each
+    // with a follow-up; the target's company field carries the department's code.
+    let mut advice_targets = Vec::new();
+    for (label, department) in [
+        ("own department X-SEC", "X-SEC"),
+        ("other company B", "B-SEC"),
+    ] {
+        let today = ok(store.today(group).await);
+        let a = ok(store
+            .record_advice(
+                &system,
+                kamae_store::advice::NewAdvice {
+                    department: code(department),
+                    kind: kamae_core::rules::RequestKind::NewItService,
+                    title: format!("{label} probe"),
+                    request: "authz".into(),
+                    documents: vec![],
+                    requested_on: today,
+                    advice: "authz".into(),
+                    advised_on: Some(today),
+                    items: vec![],
+                    risks: vec![],
+                    follow_ups: vec![kamae_core::rules::FollowUp {
+                        what: "step".into(),
+                        owner: "owner".into(),
+                        due_on: today,
+                        status: kamae_core::rules::FollowUpStatus::Open,
+                        note: String::new(),
+                    }],
+                },
+            )
+            .await);
+        advice_targets.push(Target {
+            label,
+            kind: kamae_web::policy::ADVICE,
+            scope: Scope::Department {
+                company: a.company,
+                department: a.department,
+            },
+            id: a.id.to_string(),
+            company: department.to_owned(),
+            artifact_kind: "",
+        });
+    }
+    let watch = ok(store
+        .record_watch(
+            &system,
+            kamae_store::watch::NewWatchEntry {
+                kind: kamae_core::rules::WatchKind::Law,
+                title: "authz probe".into(),
+                source: "authz".into(),
+                published_on: ok(store.today(group).await),
+                summary: String::new(),
+                impact: String::new(),
+                items: vec![],
+            },
+        )
+        .await);
     let group_target = |kind| Target {
         label: "group",
         kind,
@@ -385,6 +443,13 @@ async fn every_route_as_every_role_at_every_scope() {
         let targets: Vec<Target> = match route.policy {
             Policy::Record(RecordKind::Exception { .. }, _) => exception_targets.clone(),
             Policy::Record(RecordKind::Applicability, _) => applicability_targets.clone(),
+            Policy::Record(k, _) if k == kamae_web::policy::ADVICE => advice_targets.clone(),
+            Policy::Record(RecordKind::GroupReference, _) if route.path.contains("/watch") => {
+                vec![Target {
+                    id: watch.id.to_string(),
+                    ..group_target(RecordKind::GroupReference)
+                }]
+            }
             Policy::Record(k, _) if k == kamae_web::policy::STANDARD => {
                 vec![group_target(k)]
             }
@@ -603,6 +668,52 @@ async fn call(
         "/api/v1/exceptions/{id}/milestones/{n}" => {
             json =
                 serde_json::json!({"done_on": ok(store.today(system.group()).await).to_string()});
+        }
+        "/advice" | "/advice/{id}/edit" | "/api/v1/advice" | "/api/v1/advice/{id}"
+            if route.method != "GET" =>
+        {
+            let today = ok(store.today(system.group()).await);
+            form.extend([
+                ("department".into(), company.clone()),
+                ("kind".into(), "new_it_service".into()),
+                ("title".into(), format!("probe {serial}")),
+                ("request".into(), "probe".into()),
+                ("requested_on".into(), today.to_string()),
+                // The advice keeps its follow-up, which a later probe records as done.
+                ("advice".into(), "probe".into()),
+                ("advised_on".into(), today.to_string()),
+                ("follow_ups".into(), format!("{today} / owner / step")),
+            ]);
+            json = serde_json::json!({"department_code": company, "kind": "new_it_service",
+                "title": format!("probe {serial}"), "request": "probe", "requested_on": today.to_string(),
+                "advice": "probe", "advised_on": today.to_string(),
+                "follow_ups": [{"what": "step", "owner": "owner", "due_on": today.to_string(), "status": "open"}]});
+        }
+        "/advice/{id}/follow-ups/{n}" | "/api/v1/advice/{id}/follow-ups/{n}" => {
+            form.push(("status".into(), "done".into()));
+            json = serde_json::json!({"status": "done"});
+        }
+        "/advice/{id}/archive"
+        | "/api/v1/advice/{id}/archive"
+        | "/standard/watch/{id}/no-change"
+        | "/standard/watch/{id}/archive"
+        | "/api/v1/watch/{id}/no-change"
+        | "/api/v1/watch/{id}/archive" => {
+            form.push(("reason".into(), "authz probe".into()));
+            json = serde_json::json!({"reason": "authz probe"});
+        }
+        "/standard/watch" | "/standard/watch/{id}" | "/api/v1/watch" | "/api/v1/watch/{id}"
+            if route.method != "GET" =>
+        {
+            let today = ok(store.today(system.group()).await);
+            form.extend([
+                ("kind".into(), "law".into()),
+                ("title".into(), format!("probe {serial}")),
+                ("source".into(), "probe".into()),
+                ("published_on".into(), today.to_string()),
+            ]);
+            json = serde_json::json!({"kind": "law", "title": format!("probe {serial}"),
+                "source": "probe", "published_on": today.to_string()});
         }
         "/exceptions" if route.method == "POST" => {
             let today = ok(store.today(system.group()).await);

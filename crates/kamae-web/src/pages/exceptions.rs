@@ -264,38 +264,15 @@ impl ExceptionForm {
         }
         let starts_on = parse_date(&self.starts_on).map_err(&mut bad).ok();
         let expires_on = parse_date(&self.expires_on).map_err(&mut bad).ok();
-        let mut milestones = Vec::new();
-        for (n, line) in self
-            .plan
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let parts: Vec<&str> = line.splitn(3, ['/', '／', '\t']).map(str::trim).collect();
-            match (
-                parts.first().map(|d| parse_date(d)),
-                parts.get(1),
-                parts.get(2),
-            ) {
-                (Some(Ok(due_on)), Some(owner), Some(what)) => milestones.push(Milestone {
-                    what: (*what).to_owned(),
-                    owner: (*owner).to_owned(),
-                    due_on,
-                    done_on: None,
-                }),
-                _ => bad(Problem::new(
-                    "invalid_plan",
-                    format!(
-                        "移行計画の{}行目は「YYYY-MM-DD / 担当 / 内容」の形で書いてください",
-                        n + 1
-                    ),
-                    format!(
-                        "line {} of the plan: write it as YYYY-MM-DD / owner / what",
-                        n + 1
-                    ),
-                )),
-            }
-        }
+        let milestones = super::forms::dated_lines(&self.plan, ("移行計画", "plan"), &mut bad)
+            .into_iter()
+            .map(|(due_on, owner, what)| Milestone {
+                what,
+                owner,
+                due_on,
+                done_on: None,
+            })
+            .collect();
         let renews = match self.renews.trim() {
             "" => None,
             r => r.parse().map_err(&mut bad).ok(),

@@ -71,3 +71,43 @@ pub fn form_page(page: FormPage<'_>, status: axum::http::StatusCode) -> Response
     use axum::response::IntoResponse;
     (status, render(&page)).into_response()
 }
+
+/// Reads "YYYY-MM-DD / who / what" lines (a migration plan, follow-ups): one entry a line,
+/// blank lines skipped; a bad line is reported with its number and `list` (the list's name).
+pub fn dated_lines(
+    text: &str,
+    list: (&str, &str),
+    bad: &mut impl FnMut(kamae_core::Problem),
+) -> Vec<(chrono::NaiveDate, String, String)> {
+    let mut out = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let parts: Vec<&str> = line.splitn(3, ['/', '／', '\t']).map(str::trim).collect();
+        match (
+            parts.first().map(|d| kamae_core::calendar::parse_date(d)),
+            parts.get(1),
+            parts.get(2),
+        ) {
+            (Some(Ok(date)), Some(who), Some(what)) => {
+                out.push((date, (*who).to_owned(), (*what).to_owned()))
+            }
+            _ => bad(kamae_core::Problem::new(
+                "invalid_line",
+                format!(
+                    "{}の{}行目は「YYYY-MM-DD / 担当 / 内容」の形で書いてください",
+                    list.0,
+                    n + 1
+                ),
+                format!(
+                    "line {} of the {}: write it as YYYY-MM-DD / owner / what",
+                    n + 1,
+                    list.1
+                ),
+            )),
+        }
+    }
+    out
+}

@@ -2,6 +2,7 @@
 //! work without JavaScript.
 
 mod account;
+mod advice;
 mod applicability;
 mod artifacts;
 mod auth;
@@ -14,6 +15,7 @@ mod org;
 mod roles;
 mod security;
 pub mod standard;
+mod watch;
 
 use askama::Template;
 use axum::Router;
@@ -81,6 +83,9 @@ pub fn routes() -> Router<AppState> {
             get(standard::glossary).post(standard::save_term),
         )
         .route("/standard/glossary/archive", post(standard::archive_term))
+        .route("/standard/watch", get(watch::list).post(watch::create))
+        .route("/standard/watch/{id}", get(watch::view).post(watch::edit))
+        .route("/standard/watch/{id}/{step}", post(watch::step))
         .route("/standard/companies", get(applicability::overview))
         .route("/standard/companies/{company}", get(applicability::company))
         .route(
@@ -91,6 +96,15 @@ pub fn routes() -> Router<AppState> {
             "/standard/companies/{company}/agreement/{step}",
             post(applicability::agreement_step),
         )
+        .route("/advice", get(advice::list).post(advice::create))
+        .route("/advice/new", get(advice::new_form))
+        .route("/advice/{id}", get(advice::view))
+        .route(
+            "/advice/{id}/edit",
+            get(advice::edit_form).post(advice::edit),
+        )
+        .route("/advice/{id}/follow-ups/{n}", post(advice::follow_up))
+        .route("/advice/{id}/archive", post(advice::archive))
         .route(
             "/exceptions",
             get(exceptions::list).post(exceptions::create),
