@@ -466,4 +466,41 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/standard/companies/{company}/agreement/reject",
         Record(APPLICABILITY, Action::Approve),
     ),
+    r("GET", "/api/v1/advice", SignedIn),
+    r("POST", "/api/v1/advice", Record(ADVICE, Action::Write)),
+    r("GET", "/api/v1/advice/{id}", Record(ADVICE, Action::Read)),
+    r("PUT", "/api/v1/advice/{id}", Record(ADVICE, Action::Write)),
+    r(
+        "POST",
+        "/api/v1/advice/{id}/follow-ups/{n}",
+        Record(ADVICE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/advice/{id}/archive",
+        Record(ADVICE, Action::Write),
+    ),
+    r("GET", "/api/v1/watch", Record(REFERENCE, Action::Read)),
+    r("POST", "/api/v1/watch", Record(REFERENCE, Action::Write)),
+    r("GET", "/api/v1/watch/{id}", Record(REFERENCE, Action::Read)),
+    r(
+        "PUT",
+        "/api/v1/watch/{id}",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/watch/{id}/no-change",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/watch/{id}/revision",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/watch/{id}/archive",
+        Record(REFERENCE, Action::Write),
+    ),
 ];

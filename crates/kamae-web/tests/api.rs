@@ -342,6 +342,15 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/frameworks/import",
         "/api/v1/glossary",
         "/api/v1/glossary/archive",
+        "/api/v1/advice",
+        "/api/v1/advice/{id}",
+        "/api/v1/advice/{id}/follow-ups/{n}",
+        "/api/v1/advice/{id}/archive",
+        "/api/v1/watch",
+        "/api/v1/watch/{id}",
+        "/api/v1/watch/{id}/no-change",
+        "/api/v1/watch/{id}/revision",
+        "/api/v1/watch/{id}/archive",
         "/api/v1/standard/companies",
         "/api/v1/standard/companies/{company}",
         "/api/v1/standard/companies/{company}/agreement",
@@ -365,7 +374,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        40,
+        49,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.
@@ -659,5 +668,119 @@ async fn applicability_is_read_and_agreed_through_the_api() {
     assert_eq!((status, body["code"].as_str()), (409, Some("nothing_open")));
     let (_, x, _) = get(&s, &lead, "/api/v1/standard/companies/X").await;
     assert_eq!(x["agreement"]["mandatory"], json!(["DAT-01", "OT-01"]));
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn advice_and_the_watch_list_through_the_api() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let manager = token_for(&s, "manager-ec@x-apparel.example").await;
+    let office = token_for(&s, "office@x-apparel.example").await;
+    let (_, list, _) = get(&s, &manager, "/api/v1/advice").await;
+    let ec = list["items"][0].clone();
+    assert_eq!(ec["department_code"], "XA-EC");
+    assert!(
+        ec["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|c| c == "VUL-02")),
+        "{ec}"
+    );
+    assert_eq!(
+        (ec["status"].as_str(), ec["overdue"].as_u64()),
+        (Some("following_up"), Some(1))
+    );
+    let id = ec["id"].as_str().unwrap_or_default().to_owned();
+    // A new request from the department, then the advice with a bad follow-up date.
+    let mut body = json!({"department_code": "XA-EC", "kind": "business_plan", "title": "来期の会員施策",
+        "request": "会員データの活用", "requested_on": "2026-11-01",
+        "documents": [{"title": "会員施策案", "location": "共有フォルダ"}]});
+    let (status, created) = send(&s, &manager, Method::POST, "/api/v1/advice", body.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    let new_id = created["id"].as_str().unwrap_or_default().to_owned();
+    body["advice"] = json!("DAT-01 の廃棄期限を守る設計にする");
+    body["advised_on"] = json!("2026-11-10");
+    body["follow_ups"] =
+        json!([{"what": "廃棄手順の確認", "owner": "EC事業部", "due_on": "2026-02-30"}]);
+    let (status, err) = send(
+        &s,
+        &office,
+        Method::PUT,
+        &format!("/api/v1/advice/{new_id}"),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, err["details"][0]["path"].as_str()),
+        (422, Some("follow_ups[0].due_on")),
+        "{err}"
+    );
+    body["follow_ups"][0]["due_on"] = json!("2027-02-28");
+    let (status, advised) = send(
+        &s,
+        &office,
+        Method::PUT,
+        &format!("/api/v1/advice/{new_id}"),
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{advised}");
+    assert_eq!(advised["status"], "following_up");
+    let (status, done) = send(
+        &s,
+        &manager,
+        Method::POST,
+        &format!("/api/v1/advice/{id}/follow-ups/1"),
+        json!({"status": "done"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["overdue"], 0);
+    // Another group: not found.
+    let outsider = token_for(&s, "office@a-group.example").await;
+    let (status, _, _) = get(&s, &outsider, &format!("/api/v1/advice/{id}")).await;
+    assert_eq!(status, 404);
+
+    // The watch list: the CISO office records and settles; a lead reads only.
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let entry = json!({"kind": "technology", "title": "生成AIの業務利用", "source": "各社ヒアリング", "published_on": "2026-10-01", "items": ["CLD-01"]});
+    let (status, body) = send(&s, &lead, Method::POST, "/api/v1/watch", entry.clone()).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let (status, created) = send(&s, &outsider, Method::POST, "/api/v1/watch", entry).await;
+    assert_eq!(status, 201, "{created}");
+    let wid = created["id"].as_str().unwrap_or_default().to_owned();
+    let (status, body) = send(
+        &s,
+        &outsider,
+        Method::POST,
+        &format!("/api/v1/watch/{wid}/no-change"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("reason"))
+    );
+    // The revision awaiting the CISO cannot take more in until it is decided.
+    let (status, body) = send(
+        &s,
+        &outsider,
+        Method::POST,
+        &format!("/api/v1/watch/{wid}/revision"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("awaiting_decision")),
+        "{body}"
+    );
+    let (_, list, _) = get(&s, &lead, "/api/v1/watch").await;
+    let cloud = list["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|e| e["status"] == "revision"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(cloud["revision_version"].is_string(), "{list}");
     s.stop().await;
 }

@@ -1,5 +1,6 @@
 //! Version 1 of the API, area by area.
 
+mod advice;
 mod applicability;
 mod artifacts;
 mod exceptions;
@@ -39,6 +40,15 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(standard::get_framework))
         .routes(routes!(standard::list_glossary, standard::save_term))
         .routes(routes!(standard::archive_term))
+        .routes(routes!(advice::list_advice, advice::create_advice))
+        .routes(routes!(advice::get_advice, advice::edit_advice))
+        .routes(routes!(advice::record_follow_up))
+        .routes(routes!(advice::archive_advice))
+        .routes(routes!(advice::list_watch, advice::create_watch))
+        .routes(routes!(advice::get_watch, advice::edit_watch))
+        .routes(routes!(advice::watch_no_change))
+        .routes(routes!(advice::watch_into_revision))
+        .routes(routes!(advice::archive_watch))
         .routes(routes!(applicability::list_companies))
         .routes(routes!(applicability::get_company))
         .routes(routes!(applicability::save_agreement))
