@@ -143,6 +143,22 @@ pub const ROUTES: &[Route] = &[
         "/standard/frameworks/{framework}",
         Record(REFERENCE, Action::Read),
     ),
+    r(
+        "GET",
+        "/standard/items/{item}/edit",
+        Record(STANDARD, Action::Write),
+    ),
+    r(
+        "POST",
+        "/standard/items/{item}/edit",
+        Record(STANDARD, Action::Write),
+    ),
+    r("GET", "/standard/new-item", Record(STANDARD, Action::Write)),
+    r(
+        "POST",
+        "/standard/new-item",
+        Record(STANDARD, Action::Write),
+    ),
     r("GET", "/standard/watch", Record(REFERENCE, Action::Read)),
     r("POST", "/standard/watch", Record(REFERENCE, Action::Write)),
     r(

@@ -513,3 +513,146 @@ async fn the_standard_through_the_api() {
     assert_eq!(broken.status(), 422);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cisos_office_edits_one_item_into_the_next_version() {
+    let s = Server::start().await;
+    let office = s.signed_in("office@a-group.example").await;
+    let item = get_text(&office, &s.url("/standard/items/ACC-01")).await;
+    assert!(item.contains("id=\"edit-item\""), "{item}");
+    let lead = s.signed_in("lead-x@a-group.example").await;
+    let lead_item = get_text(&lead, &s.url("/standard/items/ACC-01")).await;
+    assert!(!lead_item.contains("id=\"edit-item\""));
+    let form = get_text(&office, &s.url("/standard/items/ACC-01/edit")).await;
+    let csrf = hidden(&form, "_csrf");
+    let fields = |criterion: &str, value: &str, tier: &str, title: &str| -> Vec<(String, String)> {
+        [
+            ("_csrf", csrf.as_str()),
+            ("code", "ACC-01"),
+            ("title", title),
+            ("category", "アクセス管理"),
+            ("tier", tier),
+            ("requirement", "退職者のアカウントを無効化する。"),
+            ("criterion", criterion),
+            ("criterion_value", value),
+            ("criterion_unit", "営業日"),
+            ("rationale", "使われないIDは乗っ取りの入口になるため。"),
+            ("check", "退職者一覧とアカウント一覧の突合記録"),
+            ("mappings", "NIST-CSF:PR.AA-01\nISO27001:A.5.18"),
+            ("_reason", "yearly_plan"),
+            ("_change_log", ""),
+            ("_next_review_on", "2027-10-01"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+    };
+    let post = |path: &'static str, form: Vec<(String, String)>| {
+        let c = office.clone();
+        let url = s.url(path);
+        async move {
+            let res = c
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (status, location, res.text().await.unwrap_or_default())
+        }
+    };
+    // The revision awaiting the CISO cannot change: the form says so and keeps what was typed.
+    let (status, _, page) = post(
+        "/standard/items/ACC-01/edit",
+        fields(
+            "退職日から3営業日以内に無効化する",
+            "3",
+            "a",
+            "退職者アカウントの無効化",
+        ),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("承認待ち") && page.contains("3営業日以内"),
+        "{page}"
+    );
+    // The CISO office takes the revision back to draft; now the edit goes into it.
+    let standard = get_text(&office, &s.url("/standard?draft=1")).await;
+    let v2 = standard
+        .split("id=\"version\"")
+        .nth(1)
+        .unwrap_or_default()
+        .split("href=\"/artifacts/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let (status, _, _) = {
+        let res = office
+            .post(s.url(&format!("/artifacts/{v2}/withdraw")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (res.status().as_u16(), (), ())
+    };
+    assert_eq!(status, 303);
+    // Bad fields are reported together, nothing saved.
+    let (status, _, page) = post("/standard/items/ACC-01/edit", fields("", "3", "z", "")).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("title") && page.contains("tier") && page.contains("criterion"),
+        "{page}"
+    );
+    let (status, location, _) = post(
+        "/standard/items/ACC-01/edit",
+        fields(
+            "退職日から3営業日以内に無効化する",
+            "3",
+            "a",
+            "退職者アカウントの無効化",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/standard/items/ACC-01?draft=1")
+    );
+    let draft = get_text(&office, &s.url("/standard/items/ACC-01?draft=1")).await;
+    assert!(draft.contains("3営業日以内"), "{draft}");
+    let approved = get_text(&office, &s.url("/standard/items/ACC-01")).await;
+    assert!(
+        !approved.contains("3営業日以内"),
+        "the approved version is untouched"
+    );
+    // A new item joins the same draft.
+    let mut new = fields("年1回以上実施する", "1", "c", "生成AIの利用ルール");
+    new[1].1 = "AI-01".into();
+    new[3].1 = "クラウド利用".into();
+    let (status, location, _) = post("/standard/new-item", new).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/standard/items/AI-01?draft=1")
+    );
+    assert!(
+        get_text(&office, &s.url("/standard?draft=1"))
+            .await
+            .contains("AI-01")
+    );
+    // A security lead edits nothing group-wide.
+    let res = lead
+        .post(s.url("/standard/items/ACC-01/edit"))
+        .form(&[("_csrf", hidden(&lead_item, "_csrf").as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 403);
+    s.stop().await;
+}

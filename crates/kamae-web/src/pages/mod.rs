@@ -10,6 +10,7 @@ pub mod exceptions;
 mod forms;
 mod history;
 mod home;
+mod item_edit;
 mod map;
 mod org;
 mod roles;
@@ -83,6 +84,14 @@ pub fn routes() -> Router<AppState> {
             get(standard::glossary).post(standard::save_term),
         )
         .route("/standard/glossary/archive", post(standard::archive_term))
+        .route(
+            "/standard/items/{item}/edit",
+            get(item_edit::edit_form).post(item_edit::edit),
+        )
+        .route(
+            "/standard/new-item",
+            get(item_edit::new_form).post(item_edit::create),
+        )
         .route("/standard/watch", get(watch::list).post(watch::create))
         .route("/standard/watch/{id}", get(watch::view).post(watch::edit))
         .route("/standard/watch/{id}/{step}", post(watch::step))

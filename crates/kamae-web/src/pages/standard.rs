@@ -45,7 +45,12 @@ pub fn may(actor: &Actor, kind: RecordKind, action: Action) -> bool {
 
 /// Decides access before a request's body is read: out of scope is not found, in scope
 /// but not allowed is forbidden.
-fn require(ctx: &Ctx, actor: &Actor, kind: RecordKind, action: Action) -> Result<(), PageError> {
+pub(crate) fn require(
+    ctx: &Ctx,
+    actor: &Actor,
+    kind: RecordKind,
+    action: Action,
+) -> Result<(), PageError> {
     let resource = Resource {
         group: actor.group(),
         kind,
@@ -256,6 +261,8 @@ struct ItemPage<'a> {
     exceptions: Vec<kamae_store::exceptions::ExceptionView>,
     /// Companies where an expired exception leaves the item unmet.
     non_compliant: Vec<String>,
+    /// The CISO office may change it (in the next version).
+    can_write: bool,
 }
 
 fn mapping_label(t: &T, m: &FrameworkRef) -> String {
@@ -348,6 +355,7 @@ pub async fn item(
         .collect();
     non_compliant.dedup();
     let page = ItemPage {
+        can_write: may(&actor, STANDARD, Action::Write),
         exceptions,
         non_compliant,
         tier_label: tier_label(&t, item.tier),
