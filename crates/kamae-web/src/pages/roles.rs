@@ -24,6 +24,7 @@ struct RolePage<'a> {
     links: Vec<(&'static str, &'a str)>,
     /// What of the role is not built yet, said plainly.
     not_built: &'a str,
+    not_built_title: &'a str,
 }
 
 pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Response, PageError> {
@@ -61,21 +62,32 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
         RoleArea::F => "role.purpose.f",
         RoleArea::G => "role.purpose.g",
     };
-    let (links, not_built) = match role {
+    // A role whose workspace is built says what is still to come; the others, that theirs is.
+    let (links, not_built, not_built_title) = match role {
         RoleArea::D => (
             vec![
                 ("/standard", t.get("standard.title")),
                 ("/standard/versions", t.get("standard.versions")),
+                ("/standard/companies", t.get("applicability.title")),
+                ("/exceptions", t.get("exception.title")),
+                ("/advice", t.get("advice.title")),
+                ("/standard/watch", t.get("watch.title")),
                 ("/standard/frameworks", t.get("standard.frameworks")),
                 ("/standard/glossary", t.get("glossary.title")),
             ],
             t.get("role.not_built_d"),
+            t.get("role.still_to_come"),
         ),
-        _ => (Vec::new(), t.get("role.not_built_body")),
+        _ => (
+            Vec::new(),
+            t.get("role.not_built_body"),
+            t.get("role.not_built_title"),
+        ),
     };
     let page = RolePage {
         links,
         not_built,
+        not_built_title,
         chrome: Chrome::new(&ctx, "roles"),
         letter: role.letter(),
         title: t.pick(role.label_ja(), role.label_en()).to_owned(),
