@@ -506,6 +506,29 @@ pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Vec<StandardItem>, FileProb
     items_from(file, Table::checked(file, header, rows)?)
 }
 
+/// One item as a form gives it: column keys (those of [`COLUMNS`]) with their text, read
+/// exactly as a row of a file is, so that a form and a file accept the same things.
+pub fn item_from_fields(fields: &[(String, String)]) -> Result<StandardItem, FileProblems> {
+    let table = Table {
+        header: fields.iter().map(|(k, _)| k.clone()).collect(),
+        rows: vec![(2, fields.iter().map(|(_, v)| v.clone()).collect())],
+    };
+    items_from("form", table)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            FileProblems::one(FileProblem::new(
+                "form",
+                Problem::new("no_item", "項目がありません", "there is no item"),
+            ))
+        })
+}
+
+/// An item's fields as a form shows them: each column's key and the text a file would have.
+pub fn fields_of(item: &StandardItem) -> Vec<(&'static str, String)> {
+    COLUMNS.iter().map(|c| c.key).zip(row_of(item)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,27 +630,4 @@ mod tests {
         assert_eq!(Format::of("a.txt", Some("csv")), Ok(Format::Csv));
         assert!(Format::of("a.txt", None).is_err());
     }
-}
-
-/// One item as a form gives it: column keys (those of [`COLUMNS`]) with their text, read
-/// exactly as a row of a file is, so that a form and a file accept the same things.
-pub fn item_from_fields(fields: &[(String, String)]) -> Result<StandardItem, FileProblems> {
-    let table = Table {
-        header: fields.iter().map(|(k, _)| k.clone()).collect(),
-        rows: vec![(2, fields.iter().map(|(_, v)| v.clone()).collect())],
-    };
-    items_from("form", table)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| {
-            FileProblems::one(FileProblem::new(
-                "form",
-                Problem::new("no_item", "項目がありません", "there is no item"),
-            ))
-        })
-}
-
-/// An item's fields as a form shows them: each column's key and the text a file would have.
-pub fn fields_of(item: &StandardItem) -> Vec<(&'static str, String)> {
-    COLUMNS.iter().map(|c| c.key).zip(row_of(item)).collect()
 }

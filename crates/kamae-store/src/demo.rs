@@ -711,7 +711,9 @@ impl Store {
         use crate::applicability::AgreementDraft;
         use kamae_core::approval::ApprovalStep;
         let codes = |list: &[&str]| list.iter().map(|c| code(c)).collect::<Result<Vec<_>>>();
-        let agreements: [(&str, &[&str], &[&str], &str, bool); 9] = [
+        // (company, mandatory b items, adopted c items, why, approved)
+        type DemoAgreement<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a str, bool);
+        let agreements: [DemoAgreement; 9] = [
             (
                 "A",
                 &[
