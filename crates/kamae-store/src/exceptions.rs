@@ -545,6 +545,15 @@ impl Store {
             Scope::Company { company: e.company },
             WHAT,
         )?;
+        // Progress is recorded against the plan that was approved, not a plan still asked for.
+        if e.approval.state != ApprovalState::Approved {
+            return Err(Problem::new(
+                "not_approved",
+                "移行計画の進み具合は、例外が承認されてから記録します",
+                "a plan's progress is recorded once the exception is approved",
+            )
+            .into());
+        }
         let m = e
             .milestones
             .get(position)

@@ -465,6 +465,40 @@ impl Store {
         Ok(Some((id, changes)))
     }
 
+    /// Saves one item into the next version: in place of `replacing` (whose code may change)
+    /// or added at the end. An empty change log is written from the changes.
+    pub async fn save_item(
+        &self,
+        actor: &Actor,
+        replacing: Option<&str>,
+        item: StandardItem,
+        mut meta: StandardMeta,
+    ) -> Result<Option<(ArtifactVersionId, ItemChanges)>> {
+        check(actor, Action::Write, STANDARD, Scope::Group, WHAT)?;
+        let latest = self.latest_standard(actor).await?;
+        let before = latest.as_ref().map(|l| l.items.clone()).unwrap_or_default();
+        let mut items = before.clone();
+        let at = replacing.and_then(|code| {
+            items
+                .iter()
+                .position(|i| i.code.as_str().eq_ignore_ascii_case(code.trim()))
+        });
+        match (at, replacing) {
+            (Some(i), _) => items[i] = item,
+            (None, None) => items.push(item),
+            (None, Some(_)) => return Err(StoreError::not_found("項目", "item")),
+        }
+        if meta.change_log.trim().is_empty() {
+            meta.change_log = compare_items(&before, &items).summary();
+        }
+        let title = latest
+            .as_ref()
+            .map(|l| l.version.title.clone())
+            .unwrap_or_else(|| DEFAULT_TITLE.to_owned());
+        self.save_standard(actor, StandardDraft { title, meta, items })
+            .await
+    }
+
     /// Imports a whole set of items (from a file) as the next content of the standard.
     pub async fn import_standard(
         &self,

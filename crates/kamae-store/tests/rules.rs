@@ -566,6 +566,11 @@ async fn exceptions_are_accepted_by_the_authority_their_tier_requires(t: &TestSt
         .draft_exception(&f.office, exception(&["DAT-01"], start, end))
         .await);
     assert!(!cm.group_mandatory);
+    assert_eq!(
+        err_code(s.record_milestone(&f.office, cm.id, 0, Some(today)).await),
+        "not_approved",
+        "progress is recorded against an approved plan only"
+    );
     ok(s.submit_exception(&f.office, cm.id).await);
     assert_eq!(
         err_code(s.approve_exception(&f.ciso, cm.id).await),

@@ -71,6 +71,7 @@ fn status_for(code: &str) -> StatusCode {
         | "awaiting_decision"
         | "approved_exception"
         | "nothing_open"
+        | "not_approved"
         | "unchanged"
         | "archived"
         | "has_dependants"

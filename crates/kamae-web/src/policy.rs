@@ -519,4 +519,14 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/watch/{id}/archive",
         Record(REFERENCE, Action::Write),
     ),
+    r(
+        "POST",
+        "/api/v1/standard/items",
+        Record(STANDARD, Action::Write),
+    ),
+    r(
+        "PUT",
+        "/api/v1/standard/items/{item}",
+        Record(STANDARD, Action::Write),
+    ),
 ];

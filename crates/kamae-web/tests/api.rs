@@ -342,6 +342,8 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/frameworks/import",
         "/api/v1/glossary",
         "/api/v1/glossary/archive",
+        "/api/v1/standard/items",
+        "/api/v1/standard/items/{item}",
         "/api/v1/advice",
         "/api/v1/advice/{id}",
         "/api/v1/advice/{id}/follow-ups/{n}",
@@ -374,7 +376,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        49,
+        51,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.
@@ -782,5 +784,82 @@ async fn advice_and_the_watch_list_through_the_api() {
         .cloned()
         .unwrap_or_default();
     assert!(cloud["revision_version"].is_string(), "{list}");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_item_is_edited_through_the_api_into_the_next_version() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let office = token_for(&s, "office@a-group.example").await;
+    let ciso = token_for(&s, "ciso@a-group.example").await;
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let mut item = json!({
+        "code": "ACC-01", "title": "退職者アカウントの無効化", "category": "アクセス管理", "tier": "q",
+        "requirement": "退職者のアカウントを無効化する。",
+        "criterion": {"text": "退職日から3営業日以内", "value": "3", "unit": "営業日"},
+        "rationale": "使われないIDは乗っ取りの入口になるため。", "check": "突合記録",
+        "mappings": ["NIST-CSF:PR.AA-01"], "reason": "yearly_plan"
+    });
+    let path = "/api/v1/standard/items/ACC-01";
+    let (status, body) = send(&s, &office, Method::PUT, path, item.clone()).await;
+    assert_eq!(
+        (status, body["details"][0]["path"].as_str()),
+        (422, Some("tier")),
+        "{body}"
+    );
+    item["tier"] = json!("a");
+    // The revision awaiting the CISO cannot change until it is decided.
+    let (status, body) = send(&s, &office, Method::PUT, path, item.clone()).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("awaiting_decision")),
+        "{body}"
+    );
+    let (_, newest, _) = get(&s, &office, "/api/v1/standard?draft=true").await;
+    let v2 = newest["version"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (status, _) = send(
+        &s,
+        &ciso,
+        Method::POST,
+        &format!("/api/v1/approvals/{v2}/reject"),
+        json!({"reason": "ACC-01の期限も見直すこと"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = send(&s, &office, Method::PUT, path, item.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["version"], v2.as_str(), "into the sent-back revision");
+    assert!(
+        body["changes"]["changed"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["code"] == "ACC-01")),
+        "{body}"
+    );
+    let (_, approved, _) = get(&s, &office, "/api/v1/standard").await;
+    let acc = approved["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["code"] == "ACC-01"))
+        .cloned()
+        .unwrap_or_default();
+    assert_ne!(
+        acc["criterion"]["value"], "3",
+        "the approved version is untouched"
+    );
+    // A missing item, and a lead, are refused.
+    let (status, _) = send(
+        &s,
+        &office,
+        Method::PUT,
+        "/api/v1/standard/items/NOPE-9",
+        item.clone(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = send(&s, &lead, Method::PUT, path, item).await;
+    assert_eq!(status, 403);
     s.stop().await;
 }

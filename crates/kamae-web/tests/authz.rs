@@ -715,6 +715,11 @@ async fn call(
             json = serde_json::json!({"kind": "law", "title": format!("probe {serial}"),
                 "source": "probe", "published_on": today.to_string()});
         }
+        "/api/v1/standard/items" | "/api/v1/standard/items/{item}" => {
+            json = serde_json::json!({"code": "ACC-01", "title": "probe", "category": "probe", "tier": "a",
+                "requirement": "probe", "criterion": {"text": format!("probe {serial}")}, "rationale": "probe",
+                "check": "probe", "reason": "yearly_plan"});
+        }
         "/exceptions" if route.method == "POST" => {
             let today = ok(store.today(system.group()).await);
             form.extend([

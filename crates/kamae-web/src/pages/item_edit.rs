@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kamae_core::access::{Action, Actor};
 use kamae_core::calendar::parse_date;
-use kamae_core::rules::{ChangeReason, StandardItem, Tier};
+use kamae_core::rules::{ChangeReason, Tier};
 use kamae_exchange::items::{COLUMNS, fields_of, item_from_fields};
-use kamae_store::rules::{DEFAULT_TITLE, StandardDraft, StandardMeta, StandardVersion};
+use kamae_store::rules::{StandardMeta, StandardVersion};
 
 use super::standard::{STANDARD, file_problem_lines, require};
 use super::{Chrome, render};
@@ -227,39 +227,19 @@ async fn save(
     if !errors.is_empty() {
         return Ok(page(ctx, editing, &form, latest.as_ref(), errors));
     }
-    let mut items: Vec<StandardItem> = latest.as_ref().map(|l| l.items.clone()).unwrap_or_default();
-    let at = editing.as_deref().and_then(|code| {
-        items
-            .iter()
-            .position(|i| i.code.as_str().eq_ignore_ascii_case(code))
-    });
-    match at {
-        Some(i) => items[i] = item.clone(),
-        None => items.push(item.clone()),
-    }
-    let change_log = match value("_change_log") {
-        log if log.is_empty() => {
-            let before = latest.as_ref().map(|l| l.items.as_slice()).unwrap_or(&[]);
-            kamae_core::rules::compare_items(before, &items).summary()
-        }
-        log => log,
+    let meta = StandardMeta {
+        reason,
+        change_log: value("_change_log"),
+        next_review_on,
     };
-    let draft = StandardDraft {
-        title: latest
-            .as_ref()
-            .map(|l| l.version.title.clone())
-            .unwrap_or_else(|| DEFAULT_TITLE.to_owned()),
-        meta: StandardMeta {
-            reason,
-            change_log,
-            next_review_on,
-        },
-        items,
-    };
-    match ctx.state.store.save_standard(actor, draft).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/standard/items/{}?draft=1", item.code)).into_response())
-        }
+    let code = item.code.clone();
+    match ctx
+        .state
+        .store
+        .save_item(actor, editing.as_deref(), item, meta)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/standard/items/{code}?draft=1")).into_response()),
         Err(kamae_store::StoreError::Problem(p))
             if !matches!(p.code, "not_found" | "forbidden") =>
         {

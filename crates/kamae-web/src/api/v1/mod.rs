@@ -49,6 +49,8 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(advice::watch_no_change))
         .routes(routes!(advice::watch_into_revision))
         .routes(routes!(advice::archive_watch))
+        .routes(routes!(standard::add_item))
+        .routes(routes!(standard::put_item))
         .routes(routes!(applicability::list_companies))
         .routes(routes!(applicability::get_company))
         .routes(routes!(applicability::save_agreement))

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::artifacts::VersionRefOut;
-use crate::api::{ApiError, ApiUser, ErrorBody, ErrorDetail};
+use crate::api::{ApiError, ApiJson, ApiUser, ErrorBody, ErrorDetail};
 use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::pages::standard::STANDARD;
@@ -708,4 +708,151 @@ pub async fn archive_term(
             }
         })?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionIn {
+    pub text: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionIn {
+    pub name: String,
+    #[serde(default)]
+    pub cost_note: Option<String>,
+}
+
+/// One item, and what the revision it goes into is for.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandardItemIn {
+    pub code: String,
+    pub title: String,
+    pub category: String,
+    /// a, b, c or group_mandatory, company_mandatory, recommended.
+    pub tier: String,
+    pub requirement: String,
+    pub criterion: CriterionIn,
+    pub rationale: String,
+    pub check: String,
+    #[serde(default)]
+    pub alternative: Option<String>,
+    #[serde(default)]
+    pub applicability: Option<String>,
+    #[serde(default)]
+    pub options: Vec<OptionIn>,
+    /// `NIST-CSF:PR.AA-01`, `ISO27001:A.5.15`, `METI:5`, `CODE:CONTROL`.
+    #[serde(default)]
+    pub mappings: Vec<String>,
+    /// Why the revision: yearly_plan, new_business, new_it_service, new_law_or_technology.
+    pub reason: String,
+    /// Written from the changes when left out.
+    #[serde(default)]
+    pub change_log: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub next_review_on: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ItemSavedOut {
+    /// The draft version the item went into (none when nothing changed).
+    pub version: Option<String>,
+    pub changes: ChangesOut,
+}
+
+async fn save_item(
+    user: ApiUser,
+    replacing: Option<String>,
+    body: StandardItemIn,
+) -> Result<Json<ItemSavedOut>, ApiError> {
+    require(&user, STANDARD, Action::Write)?;
+    let empty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+    let mut mappings = Vec::new();
+    for (i, m) in body.mappings.iter().enumerate() {
+        mappings.push(
+            kamae_core::rules::FrameworkRef::parse(m)
+                .map_err(|p| user.fail(p).at(&format!("mappings[{i}]")))?,
+        );
+    }
+    let item = StandardItem {
+        code: Code::parse(&body.code).map_err(|p| user.fail(p).at("code"))?,
+        tier: kamae_core::rules::Tier::read(&body.tier).map_err(|p| user.fail(p).at("tier"))?,
+        title: body.title,
+        category: body.category,
+        requirement: body.requirement,
+        criterion: kamae_core::rules::Criterion {
+            text: body.criterion.text,
+            value: empty(body.criterion.value),
+            unit: empty(body.criterion.unit),
+        },
+        rationale: body.rationale,
+        check: body.check,
+        alternative: empty(body.alternative),
+        applicability: empty(body.applicability),
+        options: body
+            .options
+            .into_iter()
+            .map(|o| kamae_core::rules::ProductOption {
+                name: o.name,
+                cost_note: empty(o.cost_note),
+            })
+            .collect(),
+        mappings,
+    };
+    let meta = kamae_store::rules::StandardMeta {
+        reason: ChangeReason::parse(&body.reason).map_err(|p| user.fail(p).at("reason"))?,
+        change_log: body.change_log,
+        next_review_on: body
+            .next_review_on
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(|p| user.fail(p).at("next_review_on"))?,
+    };
+    let saved = user
+        .state
+        .store
+        .save_item(&user.actor, replacing.as_deref(), item, meta)
+        .await
+        .map_err(|e| user.fail(e))?;
+    Ok(Json(match saved {
+        Some((v, changes)) => ItemSavedOut {
+            version: Some(v.to_string()),
+            changes: changes.into(),
+        },
+        None => ItemSavedOut {
+            version: None,
+            changes: ItemChanges::default().into(),
+        },
+    }))
+}
+
+/// Changes one item in the next version of the standard (the open draft, or a new draft after
+/// the approved one); the approved version is never touched.
+#[utoipa::path(put, path = "/api/v1/standard/items/{item}", tag = "standard", request_body = StandardItemIn,
+    params(("item" = String, Path, description = "The item's code")),
+    responses((status = 200, description = "The result", body = ItemSavedOut), (status = 403, description = "Visible, but not allowed to the caller", body = ErrorBody), (status = 404, description = "Not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 409, description = "In conflict with the record's state", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody)))]
+pub async fn put_item(
+    user: ApiUser,
+    Path(item): Path<String>,
+    ApiJson(body): ApiJson<StandardItemIn>,
+) -> Result<Json<ItemSavedOut>, ApiError> {
+    save_item(user, Some(item), body).await
+}
+
+/// Adds one item to the next version of the standard.
+#[utoipa::path(post, path = "/api/v1/standard/items", tag = "standard", request_body = StandardItemIn,
+    responses((status = 200, description = "The result", body = ItemSavedOut), (status = 403, description = "Visible, but not allowed to the caller", body = ErrorBody), (status = 409, description = "In conflict with the record's state", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody)))]
+pub async fn add_item(
+    user: ApiUser,
+    ApiJson(body): ApiJson<StandardItemIn>,
+) -> Result<Json<ItemSavedOut>, ApiError> {
+    save_item(user, None, body).await
 }
