@@ -312,6 +312,19 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         .await
         .unwrap_or(Value::Null);
     assert_eq!(doc["openapi"], "3.1.0");
+    // Client generators name their functions by operation id: each must be unique.
+    let mut ids: Vec<String> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+        .filter_map(|ops| ops.as_object())
+        .flat_map(|ops| ops.values())
+        .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids repeat: {ids:?}");
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .map(|p| p.keys().cloned().collect())

@@ -150,7 +150,7 @@ fn company(user: &ApiUser, code: &str) -> Result<Code, ApiError> {
 /// Every company the caller may see, with its agreement and how many items bind it.
 #[utoipa::path(get, path = "/api/v1/standard/companies", tag = "standard",
     responses((status = 200, description = "The result", body = CompanyApplicabilityList), (status = 401, description = "No valid API token", body = ErrorBody)))]
-pub async fn list_companies(user: ApiUser) -> Result<Json<CompanyApplicabilityList>, ApiError> {
+pub async fn list_applicability(user: ApiUser) -> Result<Json<CompanyApplicabilityList>, ApiError> {
     let list = user
         .state
         .store
@@ -176,7 +176,7 @@ pub async fn list_companies(user: ApiUser) -> Result<Json<CompanyApplicabilityLi
 #[utoipa::path(get, path = "/api/v1/standard/companies/{company}", tag = "standard",
     params(("company" = String, Path, description = "The company's code")),
     responses((status = 200, description = "The result", body = CompanyStandardOut), (status = 404, description = "Not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
-pub async fn get_company(
+pub async fn get_company_standard(
     user: ApiUser,
     Path(code): Path<String>,
 ) -> Result<Json<CompanyStandardOut>, ApiError> {
