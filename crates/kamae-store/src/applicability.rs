@@ -149,7 +149,7 @@ fn agreement_from(r: &Row, choices: Applicability) -> Result<Agreement> {
 
 impl Store {
     /// Every agreement of one company (or of every company the actor may see), newest first.
-    async fn agreements_of(
+    pub(crate) async fn agreements_of(
         &self,
         actor: &Actor,
         company: Option<CompanyId>,
@@ -198,7 +198,9 @@ impl Store {
     }
 
     /// The agreement in force (the newest approved) and the open one, if any.
-    fn split_agreements(history: &[Agreement]) -> (Option<Agreement>, Option<Agreement>) {
+    pub(crate) fn split_agreements(
+        history: &[Agreement],
+    ) -> (Option<Agreement>, Option<Agreement>) {
         let in_force = history
             .iter()
             .find(|a| a.approval.state == ApprovalState::Approved && !a.superseded)

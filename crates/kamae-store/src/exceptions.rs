@@ -179,6 +179,11 @@ impl Store {
                 ),
             );
         }
+        // A company-mandatory item binds only the companies whose agreement names it.
+        let agreed = Self::split_agreements(&self.agreements_of(actor, Some(company.id)).await?)
+            .0
+            .map(|a| a.choices.mandatory)
+            .unwrap_or_default();
         let mut items = Vec::new();
         if new.items.is_empty() {
             push(
@@ -208,6 +213,25 @@ impl Store {
                         format!("item {code} is recommended (c): it needs no exception"),
                     ),
                 ),
+                Some(i)
+                    if i.tier == Tier::CompanyMandatory
+                        && !agreed.iter().any(|a| a == code.as_str()) =>
+                {
+                    push(
+                        "items",
+                        Problem::new(
+                            "not_binding",
+                            format!(
+                                "項目 {code} は会社別必須（b）ですが、{}の適用範囲の合意で必須になっていません。適用されない項目に例外は要りません",
+                                company.name
+                            ),
+                            format!(
+                                "item {code} is company-mandatory (b) and {}'s applicability agreement does not make it mandatory: an item that does not apply needs no exception",
+                                company.name
+                            ),
+                        ),
+                    )
+                }
                 Some(_) if items.iter().any(|(c, _)| c == code) => {}
                 Some(i) => items.push((code.clone(), i.tier)),
             }

@@ -533,6 +533,39 @@ async fn exceptions_are_accepted_by_the_authority_their_tier_requires(t: &TestSt
     }
     assert_eq!(audit_rows(s).await, rows);
 
+    // A company-mandatory item needs no exception where no agreement makes it binding.
+    let text = s
+        .draft_exception(&f.lead_x, exception(&["DAT-01"], start, end))
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        text.contains("DAT-01") && text.contains("applicability agreement"),
+        "{text}"
+    );
+    ok(s.save_agreement(
+        &f.office,
+        &code("X"),
+        kamae_store::applicability::AgreementDraft {
+            mandatory: vec![code("DAT-01")],
+            adopted: vec![],
+            note: String::new(),
+        },
+    )
+    .await);
+    ok(s.agreement_step(
+        &f.office,
+        &code("X"),
+        kamae_core::approval::ApprovalStep::Submit,
+    )
+    .await);
+    ok(s.agreement_step(
+        &f.ciso,
+        &code("X"),
+        kamae_core::approval::ApprovalStep::Approve,
+    )
+    .await);
+
     // A group-mandatory item: the lead asks, the lead cannot accept the risk, the CISO does.
     let gm = ok(s
         .draft_exception(&f.lead_x, exception(&["ACC-01", "DAT-01"], start, end))

@@ -309,7 +309,7 @@ async fn every_route_as_every_role_at_every_scope() {
     let mut exception_targets = Vec::new();
     for (label, company, items) in [
         ("own company X (a item)", "X", "ACC-01"),
-        ("own company X (b item only)", "X", "DAT-01"),
+        ("own company X (b item only)", "X", "ACC-03"),
         ("other company B (a item)", "B", "ACC-01"),
     ] {
         let today = ok(store.today(group).await);

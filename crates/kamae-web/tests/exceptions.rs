@@ -217,8 +217,8 @@ async fn only_the_authority_the_tier_requires_accepts_the_risk() {
         .post(s.url("/exceptions"))
         .form(&as_refs(&form(
             &office_csrf,
-            "DAT-01",
-            "暗号化して隔離保管する",
+            "ACC-03",
+            "特権IDの貸与記録を毎週確認する",
         )))
         .send()
         .await
