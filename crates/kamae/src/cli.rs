@@ -73,6 +73,9 @@ pub enum Command {
     /// libraries).
     #[command(subcommand)]
     Framework(FrameworkCommand),
+    /// Monte Carlo risk quantification (role C): run a model file.
+    #[command(subcommand)]
+    Quant(QuantCommand),
     /// Who changed a record, when, what and why.
     History(HistoryArgs),
     /// Sign-ins, failures, grants, tokens (the CISO and auditors).
@@ -552,4 +555,21 @@ pub struct VerifyArgs {
     /// A head printed earlier (SEQ:HEX): also detects rows cut off the end since then.
     #[arg(long)]
     pub expect_head: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuantCommand {
+    /// Run a model (JSON, docs/formats.md) and print the result as JSON. Needs no store.
+    Run {
+        model: PathBuf,
+        /// Trials (years simulated); the model's, or 100,000, when left out.
+        #[arg(long)]
+        trials: Option<u64>,
+        /// The generator's seed; the same seed gives the same numbers on any thread count.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Threads to use (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
 }

@@ -171,6 +171,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Artifact(c) => artifact(&cli, c).await,
         Command::Standard(c) => crate::standard::standard(&cli, c).await,
         Command::Framework(c) => crate::standard::framework(&cli, c).await,
+        Command::Quant(QuantCommand::Run {
+            model,
+            trials,
+            seed,
+            threads,
+        }) => quant_run(model, *trials, *seed, *threads),
         Command::History(a) => history(&cli, a).await,
         Command::SecurityEvents(a) => security_events(&cli, a).await,
         Command::Verify(a) => verify(&cli, a).await,
@@ -1132,6 +1138,47 @@ async fn verify(cli: &Cli, a: &VerifyArgs) -> Result<ExitCode> {
             );
             eprintln!("{}\n{}", b.problem.ja, b.problem.en);
             Ok(ExitCode::from(3))
+        }
+    }
+}
+
+/// Runs a model file; a malformed one is refused with every problem's JSON path.
+fn quant_run(
+    model: &std::path::Path,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    threads: usize,
+) -> Result<ExitCode> {
+    let name = model.display();
+    let text = std::fs::read_to_string(model).map_err(|e| {
+        problem(
+            "unreadable_file",
+            format!("{name} を読めません: {e}"),
+            format!("cannot read {name}: {e}"),
+        )
+    })?;
+    match kamae_quant::run_json(&text, trials, seed, threads) {
+        Ok(out) => {
+            print_json(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            let at = |path: &str| {
+                if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {path}")
+                }
+            };
+            let ja: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{name}{}: {}", at(&p.path), p.ja))
+                .collect();
+            let en: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{name}{}: {}", at(&p.path), p.en))
+                .collect();
+            Err(problem("invalid_model", ja.join("\n"), en.join("\n")))
         }
     }
 }
