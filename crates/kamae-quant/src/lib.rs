@@ -36,6 +36,17 @@ pub fn run_json(
     seed: Option<u64>,
     threads: usize,
 ) -> Result<Output, Vec<ModelProblem>> {
+    run_json_with_progress(text, trials, seed, threads, &|_, _| {})
+}
+
+/// As [`run_json`], telling `progress` (trials done, trials in all) as the run goes.
+pub fn run_json_with_progress(
+    text: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    threads: usize,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Output, Vec<ModelProblem>> {
     let mut model = Model::from_json(text)?;
     if trials.is_some() {
         model.trials = trials;
@@ -43,5 +54,7 @@ pub fn run_json(
     if seed.is_some() {
         model.seed = seed;
     }
-    Ok(model.compile()?.run(threads))
+    let compiled = model.compile()?;
+    let all = compiled.trials;
+    Ok(compiled.run_with_progress(threads, &|done| progress(done, all)))
 }

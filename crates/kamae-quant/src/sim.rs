@@ -329,6 +329,13 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 impl Compiled {
     /// Runs the model on `threads` threads (0: as many as there are cores).
     pub fn run(&self, threads: usize) -> Output {
+        self.run_with_progress(threads, &|_| {})
+    }
+
+    /// Runs the model, telling `progress` how many trials are done after each chunk (from
+    /// any thread, in any order of chunks; the count only grows).
+    pub fn run_with_progress(&self, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Output {
+        let done = std::sync::atomic::AtomicU64::new(0);
         let trials = usize::try_from(self.trials).unwrap_or(usize::MAX);
         let chunks = trials.div_ceil(CHUNK);
         // Each chunk gets its own non-overlapping stream: the generator jumped 2^128 steps
@@ -352,6 +359,8 @@ impl Compiled {
                 }
                 totals.push(total);
             }
+            let so_far = done.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed) + n as u64;
+            progress(so_far);
             (totals, sums)
         };
         let parts: Vec<(Vec<f64>, Vec<f64>)> = match rayon::ThreadPoolBuilder::new()

@@ -161,3 +161,21 @@ fn a_malformed_model_is_refused_with_the_path_of_each_problem() {
         vec!["scenarios[0].magnitude.lognormal90", "trials"]
     );
 }
+
+#[test]
+fn progress_reaches_every_trial_and_does_not_change_the_result() {
+    let model = one_event(r#"{"pert": [1, 2, 3]}"#);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let with =
+        kamae_quant::run_json_with_progress(&model, Some(100_000), Some(1), 2, &|done, all| {
+            if let Ok(mut s) = seen.lock() {
+                s.push((done, all));
+            }
+        });
+    let without = run_json(&model, Some(100_000), Some(1), 2);
+    assert_eq!(with.ok(), without.ok());
+    let seen = seen.into_inner().unwrap_or_default();
+    assert!(seen.len() > 1, "{seen:?}");
+    assert!(seen.iter().all(|(_, all)| *all == 100_000));
+    assert_eq!(seen.iter().map(|(d, _)| *d).max(), Some(100_000));
+}

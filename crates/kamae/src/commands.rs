@@ -1157,7 +1157,28 @@ fn quant_run(
             format!("cannot read {name}: {e}"),
         )
     })?;
-    match kamae_quant::run_json(&text, trials, seed, threads) {
+    // A long run on a terminal shows how far it has come; pipes and short runs stay quiet.
+    use std::io::{IsTerminal, Write};
+    let show = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let last = std::sync::Mutex::new(0u64);
+    let progress = |done: u64, all: u64| {
+        if !show || started.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let percent = done * 100 / all.max(1);
+        if let Ok(mut last) = last.lock()
+            && percent > *last
+        {
+            *last = percent;
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{percent:>3}% ({done}/{all})");
+            if done >= all {
+                let _ = writeln!(err);
+            }
+        }
+    };
+    match kamae_quant::run_json_with_progress(&text, trials, seed, threads, &progress) {
         Ok(out) => {
             print_json(&out)?;
             Ok(ExitCode::SUCCESS)
