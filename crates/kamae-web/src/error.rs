@@ -42,6 +42,16 @@ impl Failure {
         )
     }
 
+    /// The server cannot take the work now (shutting down); the request may be repeated.
+    pub fn unavailable() -> Self {
+        Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "今は処理できません。しばらくしてからやり直してください",
+            "this cannot be done right now; try again shortly",
+        )
+    }
+
     pub fn csrf() -> Self {
         Failure::new(
             StatusCode::FORBIDDEN,

@@ -41,6 +41,8 @@ pub struct Inner {
     pub(crate) catalog: Catalog,
     pub(crate) config: WebConfig,
     pub(crate) metrics: ops::Metrics,
+    /// One Monte Carlo run per core at a time.
+    pub(crate) simulations: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Clone)]
@@ -60,6 +62,9 @@ impl AppState {
             catalog: Catalog::load()?,
             config,
             metrics: ops::Metrics::new(),
+            simulations: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
         })))
     }
 }

@@ -529,4 +529,5 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/standard/items/{item}",
         Record(STANDARD, Action::Write),
     ),
+    r("POST", "/api/v1/quant/run", SignedIn),
 ];

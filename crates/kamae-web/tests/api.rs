@@ -355,6 +355,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/frameworks/import",
         "/api/v1/glossary",
         "/api/v1/glossary/archive",
+        "/api/v1/quant/run",
         "/api/v1/standard/items",
         "/api/v1/standard/items/{item}",
         "/api/v1/advice",
@@ -389,7 +390,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        51,
+        52,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.
@@ -874,5 +875,56 @@ async fn one_item_is_edited_through_the_api_into_the_next_version() {
     assert_eq!(status, 404);
     let (status, _) = send(&s, &lead, Method::PUT, path, item).await;
     assert_eq!(status, 403);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_runs_on_the_server_within_its_cap() {
+    let s = Server::start().await;
+    let token = token_for(&s, "office@x-apparel.example").await;
+    let post = |body: &'static str| {
+        let url = s.url("/api/v1/quant/run");
+        let token = token.clone();
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, out) = post(
+        r#"{"trials": 50000, "seed": 42, "thresholds": [1e8], "scenarios": [{"name": "story 2",
+            "frequency": {"chain": {"count": 1, "probabilities": [0.5, 0.7]}},
+            "magnitude": {"bins": [[1e8, 5e8, 0.6], [1e6, 1e8, 0.4]]}}]}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{out}");
+    let p = out["exceedance"][0]["probability"].as_f64().unwrap_or(0.0);
+    assert!((p - 0.21).abs() < 0.02, "{out}");
+    assert!(out["lec"].as_array().is_some_and(|l| !l.is_empty()));
+    let (status, out) = post(
+        r#"{"trials": 5000000, "scenarios": [{"name": "a", "frequency": {"poisson": 1}, "magnitude": {"uniform": [1, 2]}}]}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, out["details"][0]["path"].as_str()),
+        (422, Some("trials")),
+        "{out}"
+    );
+    let (status, out) = post(
+        r#"{"scenarios": [{"name": "a", "frequency": {"poisson": 1}, "magnitude": {"pert": [3, 2, 1]}}]}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, out["details"][0]["path"].as_str()),
+        (422, Some("scenarios[0].magnitude.pert")),
+        "{out}"
+    );
     s.stop().await;
 }

@@ -6,6 +6,7 @@ mod artifacts;
 mod exceptions;
 mod history;
 mod org;
+mod quant;
 mod standard;
 mod users;
 
@@ -51,6 +52,7 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(advice::archive_watch))
         .routes(routes!(standard::add_item))
         .routes(routes!(standard::put_item))
+        .routes(routes!(quant::run))
         .routes(routes!(applicability::list_applicability))
         .routes(routes!(applicability::get_company_standard))
         .routes(routes!(applicability::save_agreement))

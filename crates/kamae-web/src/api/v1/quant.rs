@@ -1,0 +1,148 @@
+//! Risk quantification through the API: a model runs on the server, one simulation per core
+//! at a time and with a cap on trials, so that no request can starve the others.
+
+use axum::Json;
+use axum::body::Bytes;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::{ApiError, ApiUser, ErrorBody, ErrorDetail};
+use crate::i18n::Lang;
+
+/// The most trials one request may ask for (the command line allows more).
+pub const MAX_API_TRIALS: u64 = 1_000_000;
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct PointOut {
+    pub amount: f64,
+    /// P(annual loss ≥ amount).
+    pub probability: f64,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ScenarioShareOut {
+    pub name: String,
+    pub mean: f64,
+    pub share: f64,
+}
+
+/// The result of a run (docs/formats.md).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct QuantOut {
+    pub trials: u64,
+    pub seed: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    /// The probability of a year without loss.
+    pub p_zero: f64,
+    pub exceedance: Vec<PointOut>,
+    pub lec: Vec<PointOut>,
+    pub scenarios: Vec<ScenarioShareOut>,
+}
+
+impl From<kamae_quant::Output> for QuantOut {
+    fn from(o: kamae_quant::Output) -> Self {
+        let points = |p: Vec<kamae_quant::Point>| {
+            p.into_iter()
+                .map(|p| PointOut {
+                    amount: p.amount,
+                    probability: p.probability,
+                })
+                .collect()
+        };
+        QuantOut {
+            trials: o.trials,
+            seed: o.seed,
+            mean: o.mean,
+            sd: o.sd,
+            p50: o.p50,
+            p90: o.p90,
+            p95: o.p95,
+            p99: o.p99,
+            p_zero: o.p_zero,
+            exceedance: points(o.exceedance),
+            lec: points(o.lec),
+            scenarios: o
+                .scenarios
+                .into_iter()
+                .map(|s| ScenarioShareOut {
+                    name: s.name,
+                    mean: s.mean,
+                    share: s.share,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn refused(user: &ApiUser, problems: Vec<kamae_quant::ModelProblem>) -> ApiError {
+    let ja: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.path, p.ja))
+        .collect();
+    let en: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.path, p.en))
+        .collect();
+    let mut e = user.fail(kamae_core::Problem::new(
+        "invalid_model",
+        ja.join("\n"),
+        en.join("\n"),
+    ));
+    e.details = problems
+        .into_iter()
+        .map(|p| ErrorDetail {
+            path: p.path,
+            message: match user.lang {
+                Lang::Ja => p.ja,
+                Lang::En => p.en,
+            },
+        })
+        .collect();
+    e
+}
+
+/// Runs a model (the body, as in docs/formats.md) and returns the result. A malformed model
+/// is refused with the JSON path of every problem.
+#[utoipa::path(post, path = "/api/v1/quant/run", tag = "quant",
+    request_body(content = Vec<u8>, content_type = "application/json", description = "The model (docs/formats.md)"),
+    responses((status = 200, description = "The result", body = QuantOut), (status = 422, description = "Refused input (see message and details)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn run(user: ApiUser, body: Bytes) -> Result<Json<QuantOut>, ApiError> {
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let model = kamae_quant::Model::from_json(&text).map_err(|p| refused(&user, p))?;
+    if model.trials.is_some_and(|t| t > MAX_API_TRIALS) {
+        return Err(refused(
+            &user,
+            vec![kamae_quant::ModelProblem::new(
+                "trials".into(),
+                format!(
+                    "API で一度に実行できる試行回数は {MAX_API_TRIALS} までです（コマンドラインではもっと多く実行できます）"
+                ),
+                format!(
+                    "a request runs at most {MAX_API_TRIALS} trials (the command line runs more)"
+                ),
+            )],
+        ));
+    }
+    let compiled = model.compile().map_err(|p| refused(&user, p))?;
+    // One simulation per core at a time; a request waits for its turn.
+    let permit = user
+        .state
+        .simulations
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| user.fail(crate::error::Failure::unavailable()))?;
+    let out = tokio::task::spawn_blocking(move || {
+        let out = compiled.run(1);
+        drop(permit);
+        out
+    })
+    .await
+    .map_err(|_| user.fail(crate::error::Failure::unavailable()))?;
+    Ok(Json(out.into()))
+}
