@@ -390,7 +390,7 @@ impl Compiled {
         } else {
             0.0
         };
-        totals.sort_by(f64::total_cmp);
+        totals.sort_unstable_by(f64::total_cmp);
         let zero = totals.partition_point(|x| *x <= 0.0);
         let positive = &totals[zero..];
         let lec = match (positive.first(), positive.last()) {

@@ -1,0 +1,420 @@
+//! The ceiling of issue 6 point 4, and where the engine's time goes (docs/benchmarks.md,
+//! "Monte Carlo engine (role C)"; run by `scripts/bench-quant`).
+//!
+//! The model is the pyfair comparison's: one scenario, threat events Poisson with a rate
+//! PERT(0.5, 2, 6) thinned by a vulnerability PERT(0.3, 0.5, 0.7), loss magnitude
+//! PERT(1e6, 1e7, 5e8). The benchmark
+//!
+//! 1. counts the uniform random numbers the engine draws for it: the engine takes the
+//!    concrete `Xoshiro256PlusPlus`, so it cannot be handed a counting generator; instead a
+//!    copy of its per-trial sampling (`sim.rs`, `Scenario::year`, for this model only) runs
+//!    on a generator that counts the 64-bit words it gives, on the engine's own streams (one
+//!    per chunk of 16,384 trials, the generator jumped 2^128 steps per chunk). The copy's
+//!    mean and its number of years without loss must equal the engine's bit for bit, which
+//!    shows that it draws exactly what the engine draws;
+//! 2. times drawing that many uniforms (`RngExt::random::<f64>()` on `Xoshiro256PlusPlus`)
+//!    on one thread: the ceiling;
+//! 3. times the engine in process (`Compiled::run`, 1 and 2 threads; no process start, no
+//!    JSON), the copy's sampling alone, the sort of the year totals that the summary does, and
+//!    each kind of draw alone, to show where the time goes.
+//!
+//! `cargo bench -p kamae-quant --bench ceiling` runs 1,000,000 trials, each timing
+//! `BENCH_RUNS` times (default 7) after one untimed run, and prints a table and a last line
+//! of JSON. Without `--bench` (as `cargo test --all-targets` runs it) it only checks the copy
+//! against the engine on 40,000 trials and draws a few of everything, so the suite stays fast.
+//! Nothing here asserts on time.
+
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::time::Instant;
+
+use kamae_quant::{Compiled, Model};
+use rand::{Rng, RngExt, SeedableRng, TryRng};
+use rand_distr::{Beta, Distribution, Poisson, StandardNormal};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The engine's chunk size (`sim.rs`, `CHUNK`); if it changes, the check below fails.
+const CHUNK: usize = 1 << 14;
+const SEED: u64 = 42;
+const TEF: [f64; 3] = [0.5, 2.0, 6.0];
+const VULNERABILITY: [f64; 3] = [0.3, 0.5, 0.7];
+const MAGNITUDE: [f64; 3] = [1e6, 1e7, 5e8];
+
+fn model_json() -> String {
+    format!(
+        r#"{{"scenarios": [{{"name": "pyfair inputs", "frequency": {{"poisson": {{"pert": {TEF:?}}}}}, "vulnerability": {{"pert": {VULNERABILITY:?}}}, "magnitude": {{"pert": {MAGNITUDE:?}}}}}]}}"#
+    )
+}
+
+fn compiled(trials: u64) -> Compiled {
+    let mut model = Model::from_json(&model_json()).unwrap_or_else(|p| panic!("{p:?}"));
+    model.trials = Some(trials);
+    model.seed = Some(SEED);
+    model.compile().unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+/// A generator that counts the 64-bit words it hands out (a `random::<f64>()` and an
+/// `Open01` sample each take one).
+struct Counting {
+    inner: Xoshiro256PlusPlus,
+    words: u64,
+}
+
+impl TryRng for Counting {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        self.words += 1;
+        Ok(self.inner.next_u32())
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.words += 1;
+        Ok(self.inner.next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        self.words += dst.len().div_ceil(8) as u64;
+        self.inner.fill_bytes(dst);
+        Ok(())
+    }
+}
+
+/// Words drawn so far: counted by `Counting`, not at all (0) by the plain generator, so the
+/// same sampling code is timed without the counting.
+trait Words: Rng {
+    fn words(&self) -> u64;
+}
+
+impl Words for Counting {
+    fn words(&self) -> u64 {
+        self.words
+    }
+}
+
+impl Words for Xoshiro256PlusPlus {
+    #[inline(always)]
+    fn words(&self) -> u64 {
+        0
+    }
+}
+
+/// Uniforms drawn, by what they were drawn for.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    vulnerability: u64,
+    rate: u64,
+    poisson: u64,
+    magnitude: u64,
+    events: u64,
+}
+
+impl Tally {
+    fn total(&self) -> u64 {
+        self.vulnerability + self.rate + self.poisson + self.magnitude
+    }
+}
+
+/// A PERT as the engine compiles it (`dist.rs`, `pert`): min + span · Beta(α, β).
+struct Pert {
+    min: f64,
+    span: f64,
+    beta: Beta<f64>,
+}
+
+impl Pert {
+    fn new([min, mode, max]: [f64; 3]) -> Pert {
+        let span = max - min;
+        let alpha = 1.0 + 4.0 * (mode - min) / span;
+        let beta = 1.0 + 4.0 * (max - mode) / span;
+        let beta = Beta::new(alpha, beta).unwrap_or_else(|e| panic!("{e}"));
+        Pert { min, span, beta }
+    }
+
+    #[inline]
+    fn sample<R: Rng>(&self, rng: &mut R) -> f64 {
+        self.min + self.span * self.beta.sample(rng)
+    }
+}
+
+/// The copy of the engine's year for this model (`sim.rs`, `Scenario::year`, with no
+/// controls and no secondary loss: both factors are the empty product 1.0).
+struct Year {
+    tef: Pert,
+    vulnerability: Pert,
+    magnitude: Pert,
+}
+
+impl Year {
+    fn new() -> Year {
+        Year {
+            tef: Pert::new(TEF),
+            vulnerability: Pert::new(VULNERABILITY),
+            magnitude: Pert::new(MAGNITUDE),
+        }
+    }
+
+    #[inline]
+    fn sample<R: Words>(&self, rng: &mut R, tally: &mut Tally) -> f64 {
+        let frequency_factor = 1.0;
+        let magnitude_factor = 1.0;
+        let w0 = rng.words();
+        let vulnerability = self.vulnerability.sample(rng).clamp(0.0, 1.0);
+        let w1 = rng.words();
+        let rate = self.tef.sample(rng) * frequency_factor * vulnerability;
+        let w2 = rng.words();
+        let events = if rate <= 0.0 {
+            0
+        } else {
+            match Poisson::new(rate) {
+                Ok(p) => p.sample(rng) as u64,
+                Err(_) => 0,
+            }
+        };
+        let w3 = rng.words();
+        let mut loss = 0.0;
+        for _ in 0..events {
+            loss += self.magnitude.sample(rng) * magnitude_factor;
+        }
+        let w4 = rng.words();
+        tally.vulnerability += w1 - w0;
+        tally.rate += w2 - w1;
+        tally.poisson += w3 - w2;
+        tally.magnitude += w4 - w3;
+        tally.events += events;
+        loss
+    }
+}
+
+/// The engine's streams: the generator seeded from `seed`, then jumped once per chunk.
+fn streams(seed: u64, trials: usize) -> Vec<Xoshiro256PlusPlus> {
+    let mut base = Xoshiro256PlusPlus::seed_from_u64(seed);
+    (0..trials.div_ceil(CHUNK))
+        .map(|_| {
+            let s = base.clone();
+            base.jump();
+            s
+        })
+        .collect()
+}
+
+/// All trials of the copy on one thread, chunk by chunk as the engine runs them.
+fn copy_totals<R: Words>(
+    year: &Year,
+    trials: usize,
+    wrap: impl Fn(Xoshiro256PlusPlus) -> R,
+) -> (Vec<f64>, Tally) {
+    let mut totals = Vec::with_capacity(trials);
+    let mut tally = Tally::default();
+    for (i, stream) in streams(SEED, trials).into_iter().enumerate() {
+        let mut rng = wrap(stream);
+        let n = CHUNK.min(trials - i * CHUNK);
+        for _ in 0..n {
+            totals.push(year.sample(&mut rng, &mut tally));
+        }
+    }
+    (totals, tally)
+}
+
+/// Median of `runs` timings in milliseconds, after one untimed run.
+fn time_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
+    }
+}
+
+/// The ceiling's loop: `count` uniforms from one generator, nothing else.
+fn draw_uniforms(count: u64) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED);
+    for _ in 0..count {
+        black_box(rng.random::<f64>());
+    }
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let trials: usize = if full { 1_000_000 } else { 40_000 };
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(if full { 7 } else { 1 });
+    let model = compiled(trials as u64);
+    let year = Year::new();
+
+    // 1. The count, on the engine's streams, checked against the engine itself.
+    let engine = model.run(1);
+    let (totals, tally) = copy_totals(&year, trials, |inner| Counting { inner, words: 0 });
+    let copy_mean = totals.iter().sum::<f64>() / trials as f64;
+    let copy_zero = totals.iter().filter(|x| **x <= 0.0).count() as f64 / trials as f64;
+    assert_eq!(
+        (copy_mean.to_bits(), copy_zero.to_bits()),
+        (engine.mean.to_bits(), engine.p_zero.to_bits()),
+        "the copy ({copy_mean}, p_zero {copy_zero}) no longer draws what the engine draws ({}, p_zero {})",
+        engine.mean,
+        engine.p_zero
+    );
+    let uniforms = tally.total();
+    let per_trial = uniforms as f64 / trials as f64;
+    let per = |n: u64, of: u64| n as f64 / of.max(1) as f64;
+
+    // 2. The ceiling.
+    let ceiling_ms = time_ms(runs, || draw_uniforms(uniforms));
+
+    // 3. The engine in process, the copy's sampling alone, the summary's sort, each draw.
+    let engine_1_ms = time_ms(runs, || {
+        black_box(model.run(1));
+    });
+    let engine_2_ms = time_ms(runs, || {
+        black_box(model.run(2));
+    });
+    let sampling_ms = time_ms(runs, || {
+        black_box(copy_totals(&year, trials, |r| r));
+    });
+    let sort_ms = time_ms(runs, || {
+        let mut t = totals.clone();
+        t.sort_by(f64::total_cmp);
+        black_box(t);
+    });
+    let draws = trials as u64;
+    // The mean thinned rate: E[TEF] · E[vulnerability] = 2.4166667 · 0.5.
+    let mean_rate = 2.416_666_7 * 0.5;
+    // A lognormal from the 90% interval [1e6, 1e8], as in `dist.rs`.
+    let (mu, sigma) = (
+        (1e6f64.ln() + 1e8f64.ln()) / 2.0,
+        (1e8f64.ln() - 1e6f64.ln()) / (2.0 * 1.644_853_626_951_472_2),
+    );
+    let single = |what: &str, f: &dyn Fn(&mut Xoshiro256PlusPlus) -> f64| {
+        let ms = time_ms(runs, || {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED);
+            let mut acc = 0.0;
+            for _ in 0..draws {
+                acc += f(&mut rng);
+            }
+            black_box(acc);
+        });
+        (what.to_owned(), ms * 1e6 / draws as f64)
+    };
+    let singles = [
+        single("Beta draw, vulnerability PERT(0.3, 0.5, 0.7)", &|r| {
+            year.vulnerability.sample(r)
+        }),
+        single("Beta draw, TEF PERT(0.5, 2, 6)", &|r| year.tef.sample(r)),
+        single("Beta draw, magnitude PERT(1e6, 1e7, 5e8)", &|r| {
+            year.magnitude.sample(r)
+        }),
+        single(
+            "Poisson::new(1.2083) and one draw (Knuth; the engine makes one a trial)",
+            &|r| Poisson::new(mean_rate).map(|p| p.sample(r)).unwrap_or(0.0),
+        ),
+        single("Poisson::new(1.2083) alone (its exp(-λ))", &|_| {
+            black_box(Poisson::new(black_box(mean_rate)).ok());
+            0.0
+        }),
+        single(
+            "lognormal90 draw, as the portfolio's (StandardNormal, exp)",
+            &|r| {
+                let z: f64 = StandardNormal.sample(r);
+                (mu + sigma * z).exp()
+            },
+        ),
+        single(
+            "one uniform, random::<f64>(), in the same loop (what the loop itself costs)",
+            &|r| r.random::<f64>(),
+        ),
+    ];
+
+    let ns = |ms: f64| ms * 1e6 / trials as f64;
+    let rate = |ms: f64| uniforms as f64 / (ms / 1000.0) / 1e6;
+    println!("ceiling bench: {trials} trials, seed {SEED}, medians of {runs} runs after 1 untimed");
+    println!(
+        "the copy of the engine's sampling gives the engine's mean ({}) and p_zero ({}) bit for bit",
+        engine.mean, engine.p_zero
+    );
+    println!();
+    println!("| uniforms drawn | in all | per trial | per draw |");
+    println!("| --- | ---: | ---: | ---: |");
+    println!(
+        "| vulnerability, Beta (Cheng BB) | {} | {:.3} | {:.3} |",
+        tally.vulnerability,
+        per(tally.vulnerability, draws),
+        per(tally.vulnerability, draws)
+    );
+    println!(
+        "| TEF, Beta (Cheng BB) | {} | {:.3} | {:.3} |",
+        tally.rate,
+        per(tally.rate, draws),
+        per(tally.rate, draws)
+    );
+    println!(
+        "| event count, Poisson (Knuth: count + 1) | {} | {:.3} | {:.3} |",
+        tally.poisson,
+        per(tally.poisson, draws),
+        per(tally.poisson, draws)
+    );
+    println!(
+        "| magnitudes, Beta (Cheng BB), {} events ({:.4} a trial) | {} | {:.3} | {:.3} |",
+        tally.events,
+        per(tally.events, draws),
+        tally.magnitude,
+        per(tally.magnitude, draws),
+        per(tally.magnitude, tally.events)
+    );
+    println!("| all | {uniforms} | {per_trial:.3} | |");
+    println!();
+    println!("| one thread unless said | ms | ns a trial | million uniforms/s |");
+    println!("| --- | ---: | ---: | ---: |");
+    for (what, ms) in [
+        ("ceiling: the same uniforms alone", ceiling_ms),
+        ("engine, Compiled::run(1)", engine_1_ms),
+        ("engine, Compiled::run(2), two threads", engine_2_ms),
+        ("the copy's sampling alone (no summary)", sampling_ms),
+        ("sorting the year totals (in the summary)", sort_ms),
+    ] {
+        println!("| {what} | {ms:.1} | {:.1} | {:.0} |", ns(ms), rate(ms));
+    }
+    println!();
+    println!("| one draw alone | ns |");
+    println!("| --- | ---: |");
+    for (what, ns) in &singles {
+        println!("| {what} | {ns:.1} |");
+    }
+    println!(
+        "\nengine on one thread at {:.1}% of the ceiling's rate (target: at least 50%)",
+        100.0 * ceiling_ms / engine_1_ms
+    );
+    let json = serde_json::json!({
+        "trials": trials,
+        "seed": SEED,
+        "runs": runs,
+        "engine_mean": engine.mean,
+        "engine_p_zero": engine.p_zero,
+        "uniforms": uniforms,
+        "uniforms_per_trial": per_trial,
+        "uniforms_vulnerability": tally.vulnerability,
+        "uniforms_rate": tally.rate,
+        "uniforms_poisson": tally.poisson,
+        "uniforms_magnitude": tally.magnitude,
+        "events": tally.events,
+        "ceiling_ms": ceiling_ms,
+        "engine_1_ms": engine_1_ms,
+        "engine_2_ms": engine_2_ms,
+        "sampling_ms": sampling_ms,
+        "sort_ms": sort_ms,
+        "single_draw_ns": singles.iter().map(|(w, n)| serde_json::json!({"what": w, "ns": n})).collect::<Vec<_>>(),
+        "engine_share_of_ceiling_rate": ceiling_ms / engine_1_ms,
+    });
+    println!("{json}");
+}
