@@ -6,28 +6,6 @@ mod support;
 
 use support::*;
 
-async fn post_form(
-    c: &reqwest::Client,
-    s: &Server,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, String) {
-    let res = c
-        .post(s.url(path))
-        .form(form)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, location, res.text().await.unwrap_or_default())
-}
-
 fn first_link(page: &str, prefix: &str) -> String {
     page.split(&format!("href=\"{prefix}"))
         .nth(1)

@@ -6,22 +6,6 @@ mod support;
 
 use support::*;
 
-async fn post_form(
-    c: &reqwest::Client,
-    s: &Server,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let res = c
-        .post(s.url(path))
-        .form(form)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status().as_u16();
-    (status, res.text().await.unwrap_or_default())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
     let s = Server::start().await;
@@ -65,7 +49,7 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
         &get_text(&lead, &s.url("/standard/companies/X/agreement")).await,
         "_csrf",
     );
-    let (status, page) = post_form(
+    let (status, _, page) = post_form(
         &lead,
         &s,
         "/standard/companies/X/agreement",
@@ -77,7 +61,7 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
         page.contains("ACC-01") && page.contains("id=\"error\""),
         "{page}"
     );
-    let (status, _) = post_form(
+    let (status, _, _) = post_form(
         &lead,
         &s,
         "/standard/companies/X/agreement",
@@ -91,7 +75,7 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
     )
     .await;
     assert_eq!(status, 303);
-    let (status, _) = post_form(
+    let (status, _, _) = post_form(
         &lead,
         &s,
         "/standard/companies/X/agreement/submit",
@@ -100,7 +84,7 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
     .await;
     assert_eq!(status, 303);
     // The lead cannot decide it; the CISO can, and then it binds X社.
-    let (status, _) = post_form(
+    let (status, _, _) = post_form(
         &lead,
         &s,
         "/standard/companies/X/agreement/approve",
@@ -122,7 +106,7 @@ async fn each_company_sees_what_binds_it_and_the_ciso_decides_the_agreement() {
     let page = get_text(&ciso, &s.url("/standard/companies/X")).await;
     assert!(page.contains("id=\"approve-form\""), "{page}");
     let ciso_csrf = hidden(&page, "_csrf");
-    let (status, _) = post_form(
+    let (status, _, _) = post_form(
         &ciso,
         &s,
         "/standard/companies/X/agreement/approve",

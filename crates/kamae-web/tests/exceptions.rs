@@ -10,28 +10,6 @@ async fn csrf_of(c: &reqwest::Client, s: &Server) -> String {
     hidden(&get_text(c, &s.url("/")).await, "_csrf")
 }
 
-async fn post(
-    c: &reqwest::Client,
-    s: &Server,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, String) {
-    let res = c
-        .post(s.url(path))
-        .form(form)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, location, res.text().await.unwrap_or_default())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_verbal_agreement_expired_and_shows_as_non_compliance() {
     let s = Server::start().await;
@@ -159,14 +137,15 @@ async fn only_the_authority_the_tier_requires_accepts_the_risk() {
         .and_then(|l| l.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let (status, _, _) = post(&lead, &s, &format!("{at}/submit"), &[("_csrf", &lead_csrf)]).await;
+    let (status, _, _) =
+        post_form(&lead, &s, &format!("{at}/submit"), &[("_csrf", &lead_csrf)]).await;
     assert_eq!(status, 303);
     let view = get_text(&lead, &s.url(&at)).await;
     assert!(
         !view.contains("id=\"approve-form\""),
         "no approve button for the lead"
     );
-    let (status, _, _) = post(
+    let (status, _, _) = post_form(
         &lead,
         &s,
         &format!("{at}/approve"),
@@ -183,7 +162,7 @@ async fn only_the_authority_the_tier_requires_accepts_the_risk() {
         "it waits in the CISO's home page"
     );
     let ciso_csrf = csrf_of(&ciso, &s).await;
-    let (status, _, _) = post(
+    let (status, _, _) = post_form(
         &ciso,
         &s,
         &format!("{at}/approve"),
@@ -197,7 +176,7 @@ async fn only_the_authority_the_tier_requires_accepts_the_risk() {
         "in force, with who accepted it: {view}"
     );
     // Progress on the plan is recorded without touching the approval.
-    let (status, _, _) = post(
+    let (status, _, _) = post_form(
         &lead,
         &s,
         &format!("{at}/milestones/0"),
@@ -230,16 +209,18 @@ async fn only_the_authority_the_tier_requires_accepts_the_risk() {
         .and_then(|l| l.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    post(
+    post_form(
         &office,
         &s,
         &format!("{b}/submit"),
         &[("_csrf", &office_csrf)],
     )
     .await;
-    let (status, _, _) = post(&ciso, &s, &format!("{b}/approve"), &[("_csrf", &ciso_csrf)]).await;
+    let (status, _, _) =
+        post_form(&ciso, &s, &format!("{b}/approve"), &[("_csrf", &ciso_csrf)]).await;
     assert_eq!(status, 403);
-    let (status, _, _) = post(&lead, &s, &format!("{b}/approve"), &[("_csrf", &lead_csrf)]).await;
+    let (status, _, _) =
+        post_form(&lead, &s, &format!("{b}/approve"), &[("_csrf", &lead_csrf)]).await;
     assert_eq!(status, 303);
     // The history tells who asked, who accepted, and the progress.
     let history = get_text(

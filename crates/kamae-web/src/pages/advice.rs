@@ -15,7 +15,7 @@ use kamae_core::text::Code;
 use kamae_store::advice::{ADVICE, AdviceView, NewAdvice};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::error::Failure;
 
@@ -324,16 +324,6 @@ async fn form_page(
         error,
     };
     Ok((status, render(&page)).into_response())
-}
-
-fn refusal(ctx: &Ctx, e: kamae_store::StoreError) -> Result<String, PageError> {
-    match e {
-        kamae_store::StoreError::Problem(p) if !matches!(p.code, "not_found" | "forbidden") => {
-            let f: Failure = p.into();
-            Ok(f.message(ctx.lang).to_owned())
-        }
-        other => Err(ctx.fail(other)),
-    }
 }
 
 pub async fn new_form(s: SignedIn) -> Result<Response, PageError> {

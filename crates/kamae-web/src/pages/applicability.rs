@@ -15,7 +15,7 @@ use kamae_store::applicability::{
 };
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::error::Failure;
 
@@ -262,18 +262,10 @@ pub async fn save_agreement(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/standard/companies/{code}#agreement")).into_response()),
-        Err(kamae_store::StoreError::Problem(p))
-            if !matches!(p.code, "not_found" | "forbidden") =>
-        {
-            let f: Failure = p.into();
-            Ok(form_page(
-                &ctx,
-                view,
-                &form,
-                Some(f.message(ctx.lang).to_owned()),
-            ))
+        Err(e) => {
+            let message = refusal(&ctx, e)?;
+            Ok(form_page(&ctx, view, &form, Some(message)))
         }
-        Err(e) => Err(ctx.fail(e)),
     }
 }
 

@@ -15,7 +15,7 @@ use kamae_core::text::Code;
 use kamae_store::exceptions::{ExceptionView, NewException};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::error::Failure;
 use crate::i18n::T;
@@ -404,16 +404,6 @@ pub async fn new_form(s: SignedIn, Query(q): Query<NewQuery>) -> Result<Response
         form.expires_on = String::new();
     }
     form_page(&ctx, &actor, None, form, None).await
-}
-
-fn refusal(ctx: &Ctx, e: kamae_store::StoreError) -> Result<String, PageError> {
-    match e {
-        kamae_store::StoreError::Problem(p) if !matches!(p.code, "not_found" | "forbidden") => {
-            let f: Failure = p.into();
-            Ok(f.message(ctx.lang).to_owned())
-        }
-        other => Err(ctx.fail(other)),
-    }
 }
 
 fn not_allowed(ctx: &Ctx) -> PageError {

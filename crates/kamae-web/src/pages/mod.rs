@@ -27,7 +27,7 @@ use kamae_core::access::Actor;
 use kamae_core::artifact::RoleArea;
 
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, PageError};
 use crate::i18n::T;
 
 pub fn routes() -> Router<AppState> {
@@ -224,5 +224,17 @@ pub fn render(page: &impl Template) -> Response {
             tracing::error!(error = %e, "template failed to render");
             (StatusCode::INTERNAL_SERVER_ERROR, "500").into_response()
         }
+    }
+}
+
+/// A refusal the form can show next to what was typed (wrong input, wrong state); not found
+/// and forbidden are answered as pages of their own.
+pub(crate) fn refusal(ctx: &Ctx, e: kamae_store::StoreError) -> Result<String, PageError> {
+    match e {
+        kamae_store::StoreError::Problem(p) if !matches!(p.code, "not_found" | "forbidden") => {
+            let f: crate::error::Failure = p.into();
+            Ok(f.message(ctx.lang).to_owned())
+        }
+        other => Err(ctx.fail(other)),
     }
 }

@@ -16,7 +16,7 @@ use kamae_store::watch::{NewWatchEntry, WatchEntry};
 use serde::Deserialize;
 
 use super::standard::may;
-use super::{Chrome, render};
+use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::error::Failure;
 
@@ -106,16 +106,6 @@ fn kinds(ctx: &Ctx) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-fn refusal(ctx: &Ctx, e: kamae_store::StoreError) -> Result<String, PageError> {
-    match e {
-        kamae_store::StoreError::Problem(p) if !matches!(p.code, "not_found" | "forbidden") => {
-            let f: Failure = p.into();
-            Ok(f.message(ctx.lang).to_owned())
-        }
-        other => Err(ctx.fail(other)),
-    }
 }
 
 #[derive(Template)]

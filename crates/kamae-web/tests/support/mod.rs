@@ -191,3 +191,26 @@ pub async fn token_for(s: &Server, email: &str) -> String {
         .unwrap_or_else(|e| panic!("{e}"))
         .1
 }
+
+/// Posts a form as the client; the status, the redirect's location (if any) and the body.
+pub async fn post_form(
+    c: &reqwest::Client,
+    s: &Server,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let res = c
+        .post(s.url(path))
+        .form(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, location, res.text().await.unwrap_or_default())
+}
