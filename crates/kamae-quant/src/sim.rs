@@ -37,6 +37,9 @@ struct Scenario {
     secondary: Option<(Draw, Draw)>,
     frequency_factors: Vec<Draw>,
     magnitude_factors: Vec<Draw>,
+    /// The event count's sampler made once, when nothing in the rate varies by year (it draws
+    /// exactly what a sampler made each year would).
+    fixed_count: Option<Poisson<f64>>,
 }
 
 /// A model checked whole and ready to run.
@@ -153,15 +156,25 @@ impl Model {
             if let (Some(frequency), Some(vulnerability), Some(magnitude), Some(secondary), true) =
                 (frequency, vulnerability, magnitude, secondary, factors_ok)
             {
+                let vulnerability =
+                    Some(vulnerability).filter(|v| !matches!(v, Draw::Const(c) if *c == 1.0));
+                let fixed_count = match (&frequency, &vulnerability) {
+                    (Frequency::Poisson(Draw::Const(rate)), None)
+                        if frequency_factors.is_empty() && *rate > 0.0 =>
+                    {
+                        Poisson::new(*rate).ok()
+                    }
+                    _ => None,
+                };
                 scenarios.push(Scenario {
                     name: s.name.clone(),
                     frequency,
-                    vulnerability: Some(vulnerability)
-                        .filter(|v| !matches!(v, Draw::Const(c) if *c == 1.0)),
+                    vulnerability,
                     magnitude,
                     secondary,
                     frequency_factors,
                     magnitude_factors,
+                    fixed_count,
                 });
             }
         }
@@ -245,6 +258,10 @@ impl Scenario {
             .unwrap_or(1.0);
         let events = match &self.frequency {
             // Threat events thinned by the vulnerability are loss events of the thinned rate.
+            Frequency::Poisson(_) if self.fixed_count.is_some() => self
+                .fixed_count
+                .as_ref()
+                .map_or(0, |p| p.sample(rng) as u64),
             Frequency::Poisson(rate) => {
                 let rate = rate.sample(rng) * frequency_factor * vulnerability;
                 poisson(rng, rate)

@@ -179,3 +179,15 @@ fn progress_reaches_every_trial_and_does_not_change_the_result() {
     assert!(seen.iter().all(|(_, all)| *all == 100_000));
     assert_eq!(seen.iter().map(|(d, _)| *d).max(), Some(100_000));
 }
+
+#[test]
+fn a_constant_rate_draws_the_same_years_with_its_sampler_made_once() {
+    let fixed = r#"{"trials": 30000, "seed": 5, "scenarios": [{"name": "x", "frequency": {"poisson": 1.2},
+        "magnitude": {"lognormal90": [1e6, 5e8]}}]}"#;
+    // A neutral control keeps the rate on the per-year path, drawing nothing more.
+    let per_year = r#"{"trials": 30000, "seed": 5, "scenarios": [{"name": "x", "frequency": {"poisson": 1.2},
+        "magnitude": {"lognormal90": [1e6, 5e8]}, "controls": [{"name": "none", "frequency_factor": 1}]}]}"#;
+    let a = run_json(fixed, None, None, 2).unwrap_or_else(|p| panic!("{p:?}"));
+    let b = run_json(per_year, None, None, 2).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(a, b);
+}
