@@ -362,19 +362,15 @@ impl Store {
         if a.archived {
             return Ok(());
         }
-        let mut w = Write::begin(self, Who::of(actor)).await?;
-        let now = w.now();
-        w.apply(
-            Change::new(actor.group(), "archive", "advice", id)
-                .reason(Some(&reason))
-                .before(&serde_json::json!({"title": a.title, "status": a.status})),
-            vec![stmt(
-                "UPDATE advice SET archived_at = $1 WHERE id = $2 AND group_id = $3",
-                args![now, t(id), t(actor.group())],
-            )],
+        self.archive_record(
+            actor,
+            "advice",
+            id,
+            "UPDATE advice SET archived_at = $1 WHERE id = $2 AND group_id = $3",
+            serde_json::json!({"title": a.title, "status": a.status}),
+            &reason,
         )
-        .await?;
-        w.commit().await
+        .await
     }
 
     pub async fn advice(&self, actor: &Actor, id: AdviceId) -> Result<AdviceView> {

@@ -619,19 +619,15 @@ impl Store {
         if e.archived {
             return Ok(());
         }
-        let mut w = Write::begin(self, Who::of(actor)).await?;
-        let now = w.now();
-        w.apply(
-            Change::new(actor.group(), "archive", "exception", id)
-                .reason(Some(&reason))
-                .before(&serde_json::json!({"title": e.title, "status": e.status})),
-            vec![stmt(
-                "UPDATE exceptions SET archived_at = $1 WHERE id = $2 AND group_id = $3",
-                args![now, t(id), t(actor.group())],
-            )],
+        self.archive_record(
+            actor,
+            "exception",
+            id,
+            "UPDATE exceptions SET archived_at = $1 WHERE id = $2 AND group_id = $3",
+            serde_json::json!({"title": e.title, "status": e.status}),
+            &reason,
         )
-        .await?;
-        w.commit().await
+        .await
     }
 
     /// One exception.

@@ -299,19 +299,15 @@ impl Store {
         if old.archived {
             return Ok(());
         }
-        let mut w = Write::begin(self, Who::of(actor)).await?;
-        let now = w.now();
-        w.apply(
-            Change::new(actor.group(), "archive", "watch_entry", id)
-                .reason(Some(&reason))
-                .before(&serde_json::json!({"title": old.title})),
-            vec![stmt(
-                "UPDATE watch_entries SET archived_at = $1 WHERE id = $2 AND group_id = $3",
-                args![now, t(id), t(actor.group())],
-            )],
+        self.archive_record(
+            actor,
+            "watch_entry",
+            id,
+            "UPDATE watch_entries SET archived_at = $1 WHERE id = $2 AND group_id = $3",
+            serde_json::json!({"title": old.title}),
+            &reason,
         )
-        .await?;
-        w.commit().await
+        .await
     }
 
     pub async fn watch_entry(&self, actor: &Actor, id: WatchEntryId) -> Result<WatchEntry> {

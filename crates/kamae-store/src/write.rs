@@ -281,3 +281,29 @@ impl From<serde_json::Error> for StoreError {
         .into()
     }
 }
+
+impl Store {
+    /// Archives one record in its own audited write, with the reason; the row stays. `sql`
+    /// sets its `archived_at`: `$1` the time, `$2` the record's id, `$3` the group.
+    pub(crate) async fn archive_record(
+        &self,
+        actor: &Actor,
+        kind: &'static str,
+        id: impl ToString,
+        sql: &'static str,
+        before: serde_json::Value,
+        reason: &str,
+    ) -> Result<()> {
+        let id = id.to_string();
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        let now = w.now();
+        w.apply(
+            Change::new(actor.group(), "archive", kind, &id)
+                .reason(Some(reason))
+                .before(&before),
+            vec![stmt(sql, args![now, id, crate::db::t(actor.group())])],
+        )
+        .await?;
+        w.commit().await
+    }
+}
