@@ -64,4 +64,5 @@ typed_id! {
     AgreementId => "適用範囲の合意", "applicability agreement";
     AdviceId => "助言", "advice";
     WatchEntryId => "動向の記録", "watch list entry";
+    RiskMatrixId => "リスクマトリクス", "risk matrix";
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod org;
+pub mod risk;
 pub mod rules;
 pub mod text;
 

@@ -104,3 +104,34 @@ fn a_risk_matrix_library_is_not_a_framework() {
     assert_eq!(e.0[0].problem.code, "no_framework");
     assert!(e.0[0].en().contains("risk_matrix"), "{e}");
 }
+
+#[test]
+fn the_critical_5x5_risk_matrix_imports_whole() {
+    let Some((name, bytes)) = fixture("ciso-assistant/critical_risk_matrix_5x5.yaml") else {
+        return;
+    };
+    let matrices = kamae_exchange::ciso_assistant::read_risk_matrices(&name, &bytes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(matrices.len(), 1);
+    let m = &matrices[0];
+    assert_eq!(m.code.as_str(), "CRITICAL-5X5");
+    assert_eq!(m.name_en, "critical 5x5");
+    assert_eq!(
+        (m.probability.len(), m.impact.len(), m.risk.len()),
+        (5, 5, 5)
+    );
+    assert_eq!(m.version, "3");
+    assert_eq!(m.urn, "urn:intuitem:risk:matrix:critical_risk_matrix_5x5");
+    assert_eq!(m.risk[4].name_en, "Very High");
+    assert_eq!(m.risk[4].description_en, "unacceptable risk");
+    assert_eq!(m.risk[4].color.as_deref(), Some("#F87171"));
+    assert_eq!(m.probability[0].description_en, "Very unfrequent event");
+    // The file's grid, row by probability: the highest likelihood with the highest impact
+    // is very high, the lowest with the lowest very low, and high likelihood with very low
+    // impact is medium.
+    assert_eq!(m.risk_of(4, 4), Some(4));
+    assert_eq!(m.risk_of(0, 0), Some(0));
+    assert_eq!(m.risk_of(4, 0), Some(2));
+    assert_eq!(m.risk_of(3, 4), Some(4));
+    assert!(m.check().is_empty());
+}

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{Row, args, t};
 use crate::write::{Change, Who, Write, stmt};
-use crate::{Result, Store, StoreError, check};
+use crate::{ReferenceImport, Result, Store, StoreError, check};
 
 const KIND: RecordKind = RecordKind::GroupReference;
 const WHAT: (&str, &str) = ("参照する枠組み", "reference framework");
@@ -30,20 +30,10 @@ pub struct FrameworkSummary {
     pub imported_at: DateTime<Utc>,
 }
 
-/// What importing a framework did, or with `dry_run` would do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FrameworkOutcome {
-    Added,
-    /// A framework of the same code was there, with other content: archived, not deleted.
-    Replaced,
-    Unchanged,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FrameworkImport {
     pub dry_run: bool,
-    pub outcome: FrameworkOutcome,
+    pub outcome: ReferenceImport,
     pub code: String,
     pub name: String,
     pub version: String,
@@ -157,9 +147,9 @@ impl Store {
             )
             .await?;
         let outcome = match &existing {
-            None => FrameworkOutcome::Added,
-            Some(r) if r.text("content_hash")? == hash => FrameworkOutcome::Unchanged,
-            Some(_) => FrameworkOutcome::Replaced,
+            None => ReferenceImport::Added,
+            Some(r) if r.text("content_hash")? == hash => ReferenceImport::Unchanged,
+            Some(_) => ReferenceImport::Replaced,
         };
         let report = FrameworkImport {
             dry_run,
@@ -176,7 +166,7 @@ impl Store {
                 .filter(|n| n.kind == NodeKind::Group)
                 .count(),
         };
-        if dry_run || outcome == FrameworkOutcome::Unchanged {
+        if dry_run || outcome == ReferenceImport::Unchanged {
             return Ok(report);
         }
         let mut w = Write::begin(self, Who::of(actor)).await?;

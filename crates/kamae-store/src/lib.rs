@@ -19,6 +19,7 @@ pub mod frameworks;
 pub mod glossary;
 pub mod mfa;
 pub mod org;
+pub mod risk;
 pub mod rules;
 pub mod signin;
 pub mod synth;
@@ -40,6 +41,17 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use db::Backend;
+
+/// What importing a file's record (a reference framework, a risk matrix) did, or with a dry
+/// run would do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceImport {
+    Added,
+    /// A record of the same code was there, with other content: archived, not deleted.
+    Replaced,
+    Unchanged,
+}
 use db::{Db, args, t};
 
 /// The file name of the embedded store inside the data directory.

@@ -9,10 +9,10 @@ use kamae_core::rules::{
     ReferenceFramework, StandardItem, Tier,
 };
 use kamae_core::rules::{ExceptionKind, ExceptionList, ExceptionStatus, Milestone};
+use kamae_store::ReferenceImport;
 use kamae_store::artifact::NewArtifactDraft;
 use kamae_store::both_backends;
 use kamae_store::exceptions::{ExceptionView, NewException};
-use kamae_store::frameworks::FrameworkOutcome;
 use kamae_store::rules::{StandardDraft, StandardMeta};
 use kamae_store::testing::TestStore;
 
@@ -344,7 +344,7 @@ async fn reference_frameworks_import_whole_and_replace_by_code(t: &TestStore) {
         .await);
     assert_eq!(
         (dry.outcome, dry.controls, dry.groups),
-        (FrameworkOutcome::Added, 2, 1)
+        (ReferenceImport::Added, 2, 1)
     );
     assert!(
         ok(s.frameworks(&f.office).await).is_empty(),
@@ -353,12 +353,12 @@ async fn reference_frameworks_import_whole_and_replace_by_code(t: &TestStore) {
     let added = ok(s
         .import_framework(&f.office, tiny_framework("Account Management"), false)
         .await);
-    assert_eq!(added.outcome, FrameworkOutcome::Added);
+    assert_eq!(added.outcome, ReferenceImport::Added);
     let rows = audit_rows(s).await;
     let again = ok(s
         .import_framework(&f.office, tiny_framework("Account Management"), false)
         .await);
-    assert_eq!(again.outcome, FrameworkOutcome::Unchanged);
+    assert_eq!(again.outcome, ReferenceImport::Unchanged);
     assert_eq!(audit_rows(s).await, rows);
     // Everyone in the group reads them, whatever their scope.
     let list = ok(s.frameworks(&f.practitioner_site_x1).await);
@@ -397,7 +397,7 @@ async fn reference_frameworks_import_whole_and_replace_by_code(t: &TestStore) {
     let replaced = ok(s
         .import_framework(&f.ciso, tiny_framework("Account Management (rev)"), false)
         .await);
-    assert_eq!(replaced.outcome, FrameworkOutcome::Replaced);
+    assert_eq!(replaced.outcome, ReferenceImport::Replaced);
     assert_eq!(ok(s.frameworks(&f.office).await).len(), 1);
     let now = ok(s.framework(&f.office, "SP800-53").await);
     assert_eq!(now.nodes[1].title, "Account Management (rev)");

@@ -159,6 +159,13 @@ pub const ROUTES: &[Route] = &[
         "/standard/new-item",
         Record(STANDARD, Action::Write),
     ),
+    r("GET", "/risk/matrices", Record(REFERENCE, Action::Read)),
+    r("POST", "/risk/matrices", Record(REFERENCE, Action::Write)),
+    r(
+        "GET",
+        "/risk/matrices/{matrix}",
+        Record(REFERENCE, Action::Read),
+    ),
     r("GET", "/standard/watch", Record(REFERENCE, Action::Read)),
     r("POST", "/standard/watch", Record(REFERENCE, Action::Write)),
     r(
@@ -495,6 +502,21 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/api/v1/advice/{id}/archive",
         Record(ADVICE, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/matrices",
+        Record(REFERENCE, Action::Read),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/matrices/{matrix}",
+        Record(REFERENCE, Action::Read),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/matrices/import",
+        Record(REFERENCE, Action::Write),
     ),
     r("GET", "/api/v1/watch", Record(REFERENCE, Action::Read)),
     r("POST", "/api/v1/watch", Record(REFERENCE, Action::Write)),

@@ -597,6 +597,7 @@ async fn call(
         .replace("{item}", "ACC-01")
         .replace("{n}", "0")
         .replace("{framework}", "TINY")
+        .replace("{matrix}", "KAMAE-5X5")
         .replace("{company}", &company)
         .replace("{id}", &id);
     if route.path == "/standard/items/{item}" {

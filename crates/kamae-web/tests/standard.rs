@@ -3,35 +3,9 @@
 
 mod support;
 
-use reqwest::multipart::{Form, Part};
 use support::*;
 
 const HEADER_JA: &str = "項目ID,項目名,分類,区分,要求事項,基準,基準値,単位,なぜ必要か,確認方法,代替策,適用,推奨製品・サービス,外部基準との対応";
-
-async fn upload(
-    c: &reqwest::Client,
-    s: &Server,
-    path: &str,
-    csrf: &str,
-    name: &str,
-    bytes: Vec<u8>,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form = Form::new()
-        .text("_csrf", csrf.to_owned())
-        .part("file", Part::bytes(bytes).file_name(name.to_owned()));
-    for (k, v) in fields {
-        form = form.text((*k).to_owned(), (*v).to_owned());
-    }
-    let res = c
-        .post(s.url(path))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status().as_u16();
-    (status, res.text().await.unwrap_or_default())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_standard_is_read_by_everyone_and_changed_by_the_cisos_office() {

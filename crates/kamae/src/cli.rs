@@ -73,6 +73,9 @@ pub enum Command {
     /// libraries).
     #[command(subcommand)]
     Framework(FrameworkCommand),
+    /// Risk matrices for risk assessments (role E): kamae's own 5 × 5 and imported ones.
+    #[command(subcommand, name = "risk-matrix")]
+    RiskMatrix(RiskMatrixCommand),
     /// Monte Carlo risk quantification (role C): run a model file.
     #[command(subcommand)]
     Quant(QuantCommand),
@@ -525,6 +528,32 @@ pub enum FrameworkCommand {
     /// The reference frameworks with their name, version and number of controls.
     List(JsonArg),
     /// One framework's controls or requirement nodes, as a tree.
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RiskMatrixCommand {
+    /// Import the risk matrices of a CISO Assistant library (YAML, `objects.risk_matrix`).
+    /// Every grid cell must name an existing risk level; a file with any problem writes
+    /// nothing. The same file again changes nothing; a new one under the same code replaces
+    /// the old, which is archived.
+    Import {
+        file: PathBuf,
+        /// ciso-assistant (the only format so far).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The matrices with their name and numbers of likelihood, impact and risk levels.
+    List(JsonArg),
+    /// One matrix: its levels and its grid.
     Show {
         code: String,
         #[arg(long)]

@@ -17,11 +17,11 @@ use crate::cli::{FrameworkCommand, StandardCommand};
 use crate::commands::{Result, acting, open, problem};
 use crate::output::{print_json, print_lines, table};
 
-fn name_of(path: &Path) -> String {
+pub(crate) fn name_of(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
     // Read at most one byte more than any reader accepts, so that a huge file is refused
     // without being read whole.
     use std::io::Read;
@@ -56,7 +56,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         })
 }
 
-fn file_problems(p: FileProblems) -> kamae_store::StoreError {
+pub(crate) fn file_problems(p: FileProblems) -> kamae_store::StoreError {
     p.to_problem().into()
 }
 
@@ -303,19 +303,13 @@ pub async fn framework(cli: &Cli, c: &FrameworkCommand) -> Result<ExitCode> {
                 print_json(&report)?;
             } else {
                 let what = match (&report.outcome, *dry_run) {
-                    (kamae_store::frameworks::FrameworkOutcome::Unchanged, _) => {
-                        "変更なし / unchanged"
-                    }
-                    (kamae_store::frameworks::FrameworkOutcome::Added, true) => {
-                        "追加される / would be added"
-                    }
-                    (kamae_store::frameworks::FrameworkOutcome::Added, false) => {
-                        "追加しました / added"
-                    }
-                    (kamae_store::frameworks::FrameworkOutcome::Replaced, true) => {
+                    (kamae_store::ReferenceImport::Unchanged, _) => "変更なし / unchanged",
+                    (kamae_store::ReferenceImport::Added, true) => "追加される / would be added",
+                    (kamae_store::ReferenceImport::Added, false) => "追加しました / added",
+                    (kamae_store::ReferenceImport::Replaced, true) => {
                         "置き換えられる / would replace the current one"
                     }
-                    (kamae_store::frameworks::FrameworkOutcome::Replaced, false) => {
+                    (kamae_store::ReferenceImport::Replaced, false) => {
                         "置き換えました（以前のものは保管） / replaced (the old one archived)"
                     }
                 };

@@ -7,78 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-const OFFICE: &str = "office@t.example";
-const CISO: &str = "ciso@t.example";
-const VIEWER: &str = "viewer@t.example";
-
-/// A group of its own, without the demo's standard: its CISO office, CISO and a viewer.
-fn demo() -> tempfile::TempDir {
-    let dir = tempdir();
-    let d = dir.path();
-    let pw = d.join("pw");
-    std::fs::write(&pw, "a long enough password\n").unwrap_or_else(|e| panic!("{e}"));
-    let pw = pw.display().to_string();
-    ok(kamae(
-        d,
-        &[
-            "init",
-            "--group-code",
-            "T",
-            "--group-name",
-            "テスト",
-            "--admin-email",
-            "admin@t.example",
-            "--password-file",
-            &pw,
-        ],
-    ));
-    for (mail, role) in [(OFFICE, "ciso_office"), (CISO, "ciso"), (VIEWER, "viewer")] {
-        ok(kamae(
-            d,
-            &[
-                "--as",
-                "admin@t.example",
-                "user",
-                "add",
-                "--email",
-                mail,
-                "--name",
-                role,
-            ],
-        ));
-        ok(kamae(
-            d,
-            &[
-                "--as",
-                "admin@t.example",
-                "user",
-                "grant",
-                "--email",
-                mail,
-                "--role",
-                role,
-                "--scope",
-                "group",
-            ],
-        ));
-    }
-    dir
-}
-
-fn as_office(dir: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["--as", OFFICE];
-    all.extend_from_slice(args);
-    kamae(dir, &all)
-}
-
-fn path(dir: &Path, name: &str) -> String {
-    dir.join(name).display().to_string()
-}
-
-fn json(stdout: &str) -> serde_json::Value {
-    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
-}
-
 fn versions(dir: &Path) -> usize {
     json(&ok(as_office(dir, &["standard", "versions", "--json"])))
         .as_array()
@@ -98,7 +26,7 @@ fn three_items() -> String {
 
 #[test]
 fn the_standard_round_trips_through_every_format() {
-    let dir = demo();
+    let dir = own_group();
     let d = dir.path();
     // Templates, with headers in either language, that read back.
     ok(as_office(
@@ -286,7 +214,7 @@ fn the_standard_round_trips_through_every_format() {
 
 #[test]
 fn bad_files_say_where_and_write_nothing() {
-    let dir = demo();
+    let dir = own_group();
     let d = dir.path();
     let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
         (
@@ -361,7 +289,7 @@ const TINY_OSCAL: &str = r#"{"catalog": {"uuid": "00000000-0000-4000-8000-000000
 
 #[test]
 fn reference_frameworks_from_the_command_line() {
-    let dir = demo();
+    let dir = own_group();
     let d = dir.path();
     std::fs::write(d.join("tiny.json"), TINY_OSCAL).unwrap_or_else(|e| panic!("{e}"));
     let dry = json(&ok(as_office(

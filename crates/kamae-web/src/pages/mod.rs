@@ -8,11 +8,13 @@ mod artifacts;
 mod auth;
 pub mod exceptions;
 mod forms;
+mod heatmap;
 mod history;
 mod home;
 mod item_edit;
 mod map;
 mod org;
+mod risk;
 mod roles;
 mod security;
 pub mod standard;
@@ -129,6 +131,13 @@ pub fn routes() -> Router<AppState> {
             post(exceptions::milestone),
         )
         .route("/exceptions/{id}/{step}", post(exceptions::step))
+        .route(
+            "/risk/matrices",
+            get(risk::matrices)
+                .post(risk::import_matrices)
+                .layer(upload_limit()),
+        )
+        .route("/risk/matrices/{matrix}", get(risk::matrix))
         .route("/history/{kind}/{id}", get(history::history))
         .route("/security", get(security::security))
         .route("/org", get(org::org))

@@ -78,6 +78,11 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
             t.get("role.not_built_d"),
             t.get("role.still_to_come"),
         ),
+        RoleArea::E => (
+            vec![("/risk/matrices", t.get("risk_matrix.title"))],
+            t.get("role.not_built_e"),
+            t.get("role.still_to_come"),
+        ),
         _ => (
             Vec::new(),
             t.get("role.not_built_body"),

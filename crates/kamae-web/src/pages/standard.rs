@@ -528,14 +528,14 @@ pub fn download(name: &str, format: Format, bytes: Vec<u8>) -> Response {
 }
 
 /// One uploaded form, read whole: its fields and its one file.
-struct Upload {
+pub(crate) struct Upload {
     fields: Vec<(String, String)>,
-    file_name: String,
-    file: Vec<u8>,
+    pub file_name: String,
+    pub file: Vec<u8>,
 }
 
 impl Upload {
-    fn field(&self, name: &str) -> Option<&str> {
+    pub fn field(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
             .find(|(n, _)| n == name)
@@ -555,7 +555,11 @@ fn upload_failed(ctx: &Ctx, e: impl std::fmt::Display) -> PageError {
 
 /// Reads a multipart form after the caller's access has been decided, with the CSRF token
 /// checked and the file held to the readers' size limit.
-async fn read_upload(ctx: &Ctx, state: &AppState, req: Request) -> Result<Upload, PageError> {
+pub(crate) async fn read_upload(
+    ctx: &Ctx,
+    state: &AppState,
+    req: Request,
+) -> Result<Upload, PageError> {
     let mut multipart = Multipart::from_request(req, state)
         .await
         .map_err(|e| upload_failed(ctx, e))?;
@@ -596,6 +600,12 @@ async fn read_upload(ctx: &Ctx, state: &AppState, req: Request) -> Result<Upload
     }
     ctx.check_csrf(upload.field("_csrf").unwrap_or_default())?;
     Ok(upload)
+}
+
+/// A refused import as the lines an upload page lists, with the status to answer.
+pub fn refused_lines(ctx: &Ctx, e: impl Into<Failure>) -> (Vec<String>, StatusCode) {
+    let f: Failure = e.into();
+    (vec![f.message(ctx.lang).to_owned()], f.status)
 }
 
 /// Each problem of a file in the reader's language.
@@ -786,10 +796,7 @@ pub async fn import_framework(s: SignedIn, req: Request) -> Result<Response, Pag
     let SignedIn { ctx, actor } = s;
     require(&ctx, &actor, RecordKind::GroupReference, Action::Write)?;
     let upload = read_upload(&ctx, &ctx.state, req).await?;
-    let message = |p: kamae_core::Problem| {
-        let f: Failure = p.into();
-        (vec![f.message(ctx.lang).to_owned()], f.status)
-    };
+    let message = |p: kamae_core::Problem| refused_lines(&ctx, p);
     let outcome: Result<FrameworkImport, (Vec<String>, StatusCode)> = async {
         let format =
             FrameworkFormat::of(&upload.file_name, upload.field("format")).map_err(message)?;
@@ -806,19 +813,11 @@ pub async fn import_framework(s: SignedIn, req: Request) -> Result<Response, Pag
                 )
             })?;
         let dry_run = upload.field("dry_run").is_some();
-        match ctx
-            .state
+        ctx.state
             .store
             .import_framework(&actor, read, dry_run)
             .await
-        {
-            Ok(report) => Ok(report),
-            Err(kamae_store::StoreError::Problem(p)) => Err(message(p)),
-            Err(e) => {
-                let f: Failure = e.into();
-                Err((vec![f.message(ctx.lang).to_owned()], f.status))
-            }
-        }
+            .map_err(|e| refused_lines(&ctx, e))
     }
     .await;
     let (report, problems, status) = match outcome {

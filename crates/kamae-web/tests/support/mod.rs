@@ -214,3 +214,32 @@ pub async fn post_form(
         .to_owned();
     (status, location, res.text().await.unwrap_or_default())
 }
+
+/// Posts a multipart form with one file, as the import pages do; the status and the page.
+pub async fn upload(
+    c: &reqwest::Client,
+    s: &Server,
+    path: &str,
+    csrf: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    let res = c
+        .post(s.url(path))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap_or_default())
+}

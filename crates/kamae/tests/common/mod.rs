@@ -52,3 +52,75 @@ pub fn fails(r: &Run) {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
 }
+
+pub const OFFICE: &str = "office@t.example";
+pub const CISO: &str = "ciso@t.example";
+pub const VIEWER: &str = "viewer@t.example";
+
+/// A group of its own, without the demo's standard: its CISO office, CISO and a viewer.
+pub fn own_group() -> tempfile::TempDir {
+    let dir = tempdir();
+    let d = dir.path();
+    let pw = d.join("pw");
+    std::fs::write(&pw, "a long enough password\n").unwrap_or_else(|e| panic!("{e}"));
+    let pw = pw.display().to_string();
+    ok(kamae(
+        d,
+        &[
+            "init",
+            "--group-code",
+            "T",
+            "--group-name",
+            "テスト",
+            "--admin-email",
+            "admin@t.example",
+            "--password-file",
+            &pw,
+        ],
+    ));
+    for (mail, role) in [(OFFICE, "ciso_office"), (CISO, "ciso"), (VIEWER, "viewer")] {
+        ok(kamae(
+            d,
+            &[
+                "--as",
+                "admin@t.example",
+                "user",
+                "add",
+                "--email",
+                mail,
+                "--name",
+                role,
+            ],
+        ));
+        ok(kamae(
+            d,
+            &[
+                "--as",
+                "admin@t.example",
+                "user",
+                "grant",
+                "--email",
+                mail,
+                "--role",
+                role,
+                "--scope",
+                "group",
+            ],
+        ));
+    }
+    dir
+}
+
+pub fn as_office(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--as", OFFICE];
+    all.extend_from_slice(args);
+    kamae(dir, &all)
+}
+
+pub fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+pub fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}

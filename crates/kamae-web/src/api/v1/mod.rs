@@ -7,6 +7,7 @@ mod exceptions;
 mod history;
 mod org;
 mod quant;
+mod risk;
 mod standard;
 mod users;
 
@@ -53,6 +54,8 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(standard::add_item))
         .routes(routes!(standard::put_item))
         .routes(routes!(quant::run))
+        .routes(routes!(risk::list_risk_matrices))
+        .routes(routes!(risk::get_risk_matrix))
         .routes(routes!(applicability::list_applicability))
         .routes(routes!(applicability::get_company_standard))
         .routes(routes!(applicability::save_agreement))
@@ -79,6 +82,7 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(standard::import_standard))
                 .routes(routes!(standard::import_framework))
+                .routes(routes!(risk::import_risk_matrices))
                 .layer(crate::pages::upload_limit()),
         )
         .routes(routes!(crate::api::openapi_json))

@@ -203,7 +203,7 @@ fn version_id(
 }
 
 /// Every problem of a file as the API answers them: one detail per problem.
-fn file_error(user: &ApiUser, p: &FileProblems) -> ApiError {
+pub(super) fn file_error(user: &ApiUser, p: &FileProblems) -> ApiError {
     let mut e = user.fail(p.to_problem());
     e.details =
         p.0.iter()
@@ -231,7 +231,7 @@ fn file_error(user: &ApiUser, p: &FileProblems) -> ApiError {
 }
 
 /// Refuses before the body is used when the caller may not do this.
-fn require(user: &ApiUser, kind: RecordKind, action: Action) -> Result<(), ApiError> {
+pub(super) fn require(user: &ApiUser, kind: RecordKind, action: Action) -> Result<(), ApiError> {
     use kamae_core::access::{Decision, Resource, Scope, authorize};
     let resource = Resource {
         group: user.actor.group(),
@@ -517,9 +517,9 @@ impl From<FrameworkImport> for FrameworkImportOut {
         FrameworkImportOut {
             dry_run: r.dry_run,
             outcome: match r.outcome {
-                kamae_store::frameworks::FrameworkOutcome::Added => "added",
-                kamae_store::frameworks::FrameworkOutcome::Replaced => "replaced",
-                kamae_store::frameworks::FrameworkOutcome::Unchanged => "unchanged",
+                kamae_store::ReferenceImport::Added => "added",
+                kamae_store::ReferenceImport::Replaced => "replaced",
+                kamae_store::ReferenceImport::Unchanged => "unchanged",
             }
             .to_owned(),
             code: r.code,

@@ -1,0 +1,6 @@
+//! Role E: risk management — the criteria an assessment rates risks against (risk matrices
+//! of likelihood and impact levels), and the register built on them.
+
+mod matrix;
+
+pub use matrix::*;

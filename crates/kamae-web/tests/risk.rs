@@ -1,0 +1,221 @@
+//! Role E on the web and through the API: risk matrices — kamae's own, imported ones, and
+//! files refused with their place.
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+
+const MATRIX: &str = "urn: urn:test:library:m
+locale: en
+ref_id: M-LIB
+version: 1
+objects:
+  risk_matrix:
+  - urn: urn:test:matrix:m
+    ref_id: small_2x3
+    name: Small
+    translations:
+      ja: {name: 小さな表}
+    probability:
+    - {abbreviation: L, name: Low, translations: {ja: {name: 低い}}}
+    - {abbreviation: H, name: High, translations: {ja: {name: 高い}}}
+    impact:
+    - {abbreviation: 1, name: One}
+    - {abbreviation: 2, name: Two}
+    - {abbreviation: 3, name: Three}
+    risk:
+    - {abbreviation: A, name: Accept, hexcolor: '#BBF7D0'}
+    - {abbreviation: T, name: Treat, hexcolor: '#7F1D1D'}
+    grid:
+    - [0, 0, 1]
+    - [0, 1, 1]
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrices_are_shown_to_everyone_and_imported_by_the_cisos_office() {
+    let s = Server::start().await;
+    let viewer = s.signed_in("viewer-b@a-group.example").await;
+    let list = get_text(&viewer, &s.url("/risk/matrices")).await;
+    assert!(
+        list.contains("KAMAE-5X5") && list.contains("kamae 標準 5×5"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("id=\"upload\""),
+        "only the CISO office imports"
+    );
+    // kamae's own matrix drawn with its colours, the highest likelihood on top.
+    let own = get_text(&viewer, &s.url("/risk/matrices/kamae-5x5")).await;
+    assert!(
+        own.contains("<svg") && own.contains("fill=\"#F87171\""),
+        "{own}"
+    );
+    let almost = own.find("ほぼ確実").unwrap_or(usize::MAX);
+    let rare = own.find("まれ").unwrap_or(0);
+    assert!(almost < rare, "the highest likelihood is drawn first");
+
+    let office = s.signed_in("office@a-group.example").await;
+    let page = get_text(&office, &s.url("/risk/matrices")).await;
+    assert!(page.contains("id=\"upload\""), "{page}");
+    let csrf = hidden(&page, "_csrf");
+    // A grid cell naming a risk level that does not exist: refused, with its place.
+    let (status, refused) = upload(
+        &office,
+        &s,
+        "/risk/matrices",
+        &csrf,
+        "broken.yaml",
+        MATRIX.replace("- [0, 1, 1]", "- [0, 1, 4]").into_bytes(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.contains("broken.yaml")
+            && refused.contains("$.objects.risk_matrix[0].grid[1][2]")
+            && refused.contains("リスクの段階 4 はありません"),
+        "{refused}"
+    );
+    assert!(
+        !get_text(&viewer, &s.url("/risk/matrices"))
+            .await
+            .contains("SMALL-2X3")
+    );
+    let (status, dry) = upload(
+        &office,
+        &s,
+        "/risk/matrices",
+        &csrf,
+        "small.yaml",
+        MATRIX.as_bytes().to_vec(),
+        &[("dry_run", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{dry}");
+    assert!(
+        dry.contains("id=\"outcome\"") && dry.contains("SMALL-2X3"),
+        "{dry}"
+    );
+    assert!(
+        !get_text(&viewer, &s.url("/risk/matrices"))
+            .await
+            .contains("SMALL-2X3")
+    );
+    let (status, done) = upload(
+        &office,
+        &s,
+        "/risk/matrices",
+        &csrf,
+        "small.yaml",
+        MATRIX.as_bytes().to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    let shown = get_text(&viewer, &s.url("/risk/matrices/SMALL-2X3")).await;
+    assert!(
+        shown.contains("小さな表") && shown.contains("高い"),
+        "{shown}"
+    );
+    // White ink on the dark level's colour, so the cell stays readable.
+    assert!(
+        shown.contains("fill=\"#7F1D1D\"") && shown.contains("fill=\"#ffffff\""),
+        "{shown}"
+    );
+    // The viewer cannot import, even by posting the form by hand.
+    let viewer_csrf = hidden(&get_text(&viewer, &s.url("/")).await, "_csrf");
+    let (status, _) = upload(
+        &viewer,
+        &s,
+        "/risk/matrices",
+        &viewer_csrf,
+        "small.yaml",
+        MATRIX.as_bytes().to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 403);
+    // The role E page links to the matrices and says plainly what is not built yet.
+    let role = get_text(&viewer, &s.url("/roles/e")).await;
+    assert!(
+        role.contains("/risk/matrices") && role.contains("これから加わること"),
+        "{role}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrices_through_the_api() {
+    let s = Server::start().await;
+    let office = token_for(&s, "office@a-group.example").await;
+    let viewer = token_for(&s, "viewer-b@a-group.example").await;
+    let client = reqwest::Client::new();
+    let post = |token: &str, body: String, query: &str| {
+        client
+            .post(s.url(&format!("/api/v1/risk/matrices/import{query}")))
+            .bearer_auth(token)
+            .body(body)
+            .send()
+    };
+    let res = post(
+        &office,
+        MATRIX.replace("- [0, 0, 1]", "- [0, 0]"),
+        "?file_name=m.yaml",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 422);
+    let refused: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(
+        refused["details"][0]["path"], "m.yaml $.objects.risk_matrix[0].grid[0]",
+        "{refused}"
+    );
+    let res = post(&viewer, MATRIX.to_owned(), "")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 403);
+    let res = post(&office, MATRIX.to_owned(), "?dry_run=true")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dry: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(dry["items"][0]["outcome"], "added", "{dry}");
+    let res = post(&office, MATRIX.to_owned(), "")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let done: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(
+        (
+            done["items"][0]["outcome"].as_str(),
+            done["items"][0]["dry_run"].as_bool()
+        ),
+        (Some("added"), Some(false)),
+        "{done}"
+    );
+    let list: Value = client
+        .get(s.url("/api/v1/risk/matrices"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|m| m["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, ["KAMAE-5X5", "SMALL-2X3"]);
+    assert_eq!(list["items"][1]["likelihood_levels"], 2);
+    let one: Value = client
+        .get(s.url("/api/v1/risk/matrices/small-2x3"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(one["grid"][1][2], 1, "{one}");
+    assert_eq!(one["risk"][1]["color"], "#7F1D1D");
+    assert_eq!(one["name_ja"], "小さな表");
+}
