@@ -424,40 +424,50 @@ impl Store {
         let title = required_text(&new.title, "表題", "title")?;
         let inputs = self.checked_inputs(actor, new.kind, &new.inputs).await?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
-        let scope_key = company
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "group".into());
-        let series = w
-            .fetch_optional(
-                "SELECT id FROM artifact_series WHERE group_id = $1 AND kind = $2 AND scope_key = $3",
-                args![t(actor.group()), new.kind.as_str(), scope_key.clone()],
-            )
-            .await?;
-        let series: ArtifactSeriesId = match series {
-            Some(r) => r.parse("id")?,
-            None => {
-                let id = new_id(ArtifactSeriesId::from_uuid);
-                let now = w.now();
-                w.apply(
-                    Change::new(actor.group(), "create", "artifact_series", id).after(&serde_json::json!({
-                        "kind": new.kind.as_str(), "company": company
-                    })),
-                    vec![stmt(
-                        "INSERT INTO artifact_series (id, group_id, kind, company_id, scope_key, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                        args![t(id), t(actor.group()), new.kind.as_str(), ot(company), scope_key, now],
-                    )],
-                )
-                .await?;
-                id
-            }
-        };
+        let series = Self::series_for(&mut w, actor, new.kind, company).await?;
         let id = Self::insert_version(
             &mut w, actor, series, new.kind, company, &title, &new.body, &inputs,
         )
         .await?;
         w.commit().await?;
         self.artifact_version(actor, id).await
+    }
+
+    /// The series of a kind at a scope (the group's, or a company's), made on first use.
+    pub(crate) async fn series_for(
+        w: &mut Write,
+        actor: &Actor,
+        kind: ArtifactKind,
+        company: Option<CompanyId>,
+    ) -> Result<ArtifactSeriesId> {
+        let scope_key = company
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "group".into());
+        let series = w
+            .fetch_optional(
+                "SELECT id FROM artifact_series WHERE group_id = $1 AND kind = $2 AND scope_key = $3",
+                args![t(actor.group()), kind.as_str(), scope_key.clone()],
+            )
+            .await?;
+        match series {
+            Some(r) => r.parse("id"),
+            None => {
+                let id = new_id(ArtifactSeriesId::from_uuid);
+                let now = w.now();
+                w.apply(
+                    Change::new(actor.group(), "create", "artifact_series", id).after(&serde_json::json!({
+                        "kind": kind.as_str(), "company": company
+                    })),
+                    vec![stmt(
+                        "INSERT INTO artifact_series (id, group_id, kind, company_id, scope_key, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        args![t(id), t(actor.group()), kind.as_str(), ot(company), scope_key, now],
+                    )],
+                )
+                .await?;
+                Ok(id)
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -581,6 +591,15 @@ impl Store {
             )
             .into());
         }
+        if crate::risk::is_assessment(&mut w, actor, id).await? {
+            // Like the standard, an assessment's document is written from its register.
+            return Err(Problem::new(
+                "edit_assessment_register",
+                "リスクアセスメントはリスク登録簿として編集します（リスクアセスメントの画面）",
+                "a risk assessment is edited as its register (on the assessment's page)",
+            )
+            .into());
+        }
         for hidden in &stored.inputs {
             let readable = all
                 .iter()
@@ -672,6 +691,17 @@ impl Store {
         )?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let stored = stored_version(&mut w, actor, id).await?;
+        if matches!(step, ApprovalStep::Submit) {
+            let open = crate::risk::unconfirmed_risks(&mut w, actor, id).await?;
+            if open > 0 {
+                return Err(Problem::new(
+                    "ratings_to_confirm",
+                    format!("前年度から写した評価のうち {open} 件がまだ確認されていません。確認してから承認に回してください"),
+                    format!("{open} ratings copied from last year are not confirmed yet; confirm them before submitting"),
+                )
+                .into());
+            }
+        }
         let hash = content_hash(&stored.title, &stored.body, &stored.inputs);
         approval::take_step(&mut w, actor, &id.to_string(), &step, &hash).await?;
         w.commit().await?;
@@ -907,7 +937,7 @@ pub(crate) struct StoredVersion {
     title: String,
     body: String,
     pub(crate) inputs: Vec<ArtifactVersionId>,
-    state: ApprovalState,
+    pub(crate) state: ApprovalState,
 }
 
 pub(crate) async fn stored_version(

@@ -214,13 +214,15 @@ impl Store {
                     .await?;
                 (RecordKind::Organisation, Scope::Group)
             }
-            "artifact_version" | "approval" => {
+            "artifact_version" | "approval" | "risk_assessment" | "risk" => {
+                // A risk is `ASSESSMENT:CODE`; it lives where its assessment does.
+                let version = id.split(':').next().unwrap_or_default();
                 let r = self
                     .db
                     .fetch_optional(
                         "SELECT s.kind, s.company_id FROM artifact_versions v JOIN artifact_series s ON s.id = v.series_id \
                          WHERE v.group_id = $1 AND v.id = $2",
-                        args![g, id],
+                        args![g, version],
                     )
                     .await?
                     .ok_or_else(missing)?;
@@ -283,6 +285,10 @@ impl Store {
             }
             "glossary_term" => {
                 exists("SELECT id FROM glossary_terms WHERE group_id = $1 AND id = $2").await?;
+                (RecordKind::GroupReference, Scope::Group)
+            }
+            "risk_matrix" => {
+                exists("SELECT id FROM risk_matrices WHERE group_id = $1 AND id = $2").await?;
                 (RecordKind::GroupReference, Scope::Group)
             }
             "reference_framework" => {

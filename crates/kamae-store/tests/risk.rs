@@ -3,12 +3,20 @@
 mod common;
 
 use common::*;
-use kamae_core::risk::{BUILTIN_MATRIX, RiskMatrix, builtin_matrix};
+use kamae_core::approval::ApprovalState;
+use kamae_core::risk::{
+    BUILTIN_MATRIX, Coverage, Method, Rating, RiskEntry, RiskMatrix, builtin_matrix,
+};
 use kamae_store::ReferenceImport;
 use kamae_store::both_backends;
+use kamae_store::risk::NewAssessment;
 use kamae_store::testing::TestStore;
 
-both_backends!(risk_matrices_import_whole_and_replace_by_code,);
+both_backends!(
+    risk_matrices_import_whole_and_replace_by_code,
+    an_assessment_is_rated_evaluated_and_approved,
+    last_years_assessment_is_copied_with_every_rating_to_confirm,
+);
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
     let mut m = builtin_matrix();
@@ -131,9 +139,241 @@ async fn risk_matrices_import_whole_and_replace_by_code(t: &TestStore) {
     assert_eq!(err_code(s.risk_matrix(&other, "M5").await), "not_found");
 }
 
-async fn audit_rows(s: &kamae_store::Store) -> i64 {
-    match ok(s.verify(None).await) {
-        kamae_store::audit::Verification::Intact { rows, .. } => rows,
-        broken => panic!("{broken:?}"),
+fn rated(l: usize, i: usize) -> Option<Rating> {
+    Some(Rating::Matrix {
+        likelihood: l,
+        impact: i,
+    })
+}
+
+fn risk(c: &str, title: &str) -> RiskEntry {
+    RiskEntry {
+        code: code(c),
+        title: title.into(),
+        source: "外部の攻撃者".into(),
+        event: "基準から外れた拠点への侵入".into(),
+        causes: "予算と人手の不足".into(),
+        consequences: "生産停止と取引先への波及".into(),
+        assets: vec!["生産管理システム".into()],
+        owner: "X社 情報システム課長".into(),
+        inherent: rated(3, 3),
+        inherent_rationale: "同業で年に数件の被害".into(),
+        residual: None,
+        residual_rationale: String::new(),
+        items: vec![],
+        exceptions: vec![],
+        advice: vec![],
     }
+}
+
+fn new_assessment(company: Option<&str>, matrix: &str, year: i32) -> NewAssessment {
+    NewAssessment {
+        company: company.map(code),
+        fiscal_year: year,
+        title: format!("リスクアセスメント {year}"),
+        method: Method::Matrix,
+        matrix: matrix.into(),
+        treat_from: None,
+        tolerance: "事業の継続を損なうリスクは受容しない".into(),
+        impact_definitions: vec![],
+        loss_threshold_yen: None,
+        coverage: Coverage {
+            companies: vec!["X".into()],
+            ..Coverage::default()
+        },
+    }
+}
+
+async fn an_assessment_is_rated_evaluated_and_approved(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    // An imported matrix drives the assessment; its criteria keep a copy of it.
+    ok(
+        s.import_risk_matrices(&f.office, vec![matrix("M5", "VH")], false)
+            .await,
+    );
+    assert_eq!(
+        err_code(
+            s.new_assessment(&f.lead_y, new_assessment(Some("X"), "M5", 2026))
+                .await
+        ),
+        "not_found",
+        "Y's lead does not see X"
+    );
+    let mut bad = new_assessment(Some("X"), "M5", 2026);
+    bad.treat_from = Some(9);
+    assert_eq!(
+        err_code(s.new_assessment(&f.lead_x, bad).await),
+        "invalid_treat_from"
+    );
+    let a = ok(s
+        .new_assessment(&f.lead_x, new_assessment(Some("X"), "M5", 2026))
+        .await);
+    let id = a.id();
+    assert_eq!(a.criteria.matrix.code.as_str(), "M5");
+    assert_eq!(a.criteria.treat_from, 2);
+    // Ratings off the scale, or without their rationale, are refused whole.
+    let mut off = risk("R-01", "拠点の基準逸脱");
+    off.inherent = rated(7, 1);
+    off.residual = rated(1, 1);
+    let e = s
+        .save_risk(&f.lead_x, id, None, off)
+        .await
+        .expect_err("refused");
+    let text = e.to_string();
+    assert!(
+        text.contains("inherent rating") && text.contains("residual rating needs its rationale"),
+        "{text}"
+    );
+    let mut unknown = risk("R-01", "拠点の基準逸脱");
+    unknown.items = vec!["NOPE-1".into()];
+    assert_eq!(
+        err_code(s.save_risk(&f.lead_x, id, None, unknown).await),
+        "unknown_item"
+    );
+    // The deviation, controlled by ACC-01, covered by an exception that has expired.
+    let today = ok(s.today(f.group.id).await);
+    let days = chrono::Duration::days;
+    let lapsed = ok(s
+        .draft_exception(
+            &f.lead_x,
+            exception(&["ACC-01"], today - days(300), today - days(10)),
+        )
+        .await);
+    ok(s.submit_exception(&f.lead_x, lapsed.id).await);
+    ok(s.approve_exception(&f.ciso, lapsed.id).await);
+    let mut deviation = risk("R-01", "拠点の基準逸脱");
+    deviation.items = vec!["ACC-01".into()];
+    deviation.exceptions = vec![lapsed.id.to_string()];
+    deviation.residual = rated(1, 1);
+    deviation.residual_rationale = "移行措置の代替策で抑えている".into();
+    ok(s.save_risk(&f.lead_x, id, None, deviation).await);
+    let mut mail = risk("R-02", "標的型メール");
+    mail.inherent = rated(4, 4);
+    ok(s.save_risk(&f.lead_x, id, None, mail).await);
+    let mut minor = risk("R-03", "軽微な設定誤り");
+    minor.inherent = rated(0, 1);
+    ok(s.save_risk(&f.lead_x, id, None, minor).await);
+    assert_eq!(
+        err_code(
+            s.save_risk(&f.lead_x, id, None, risk("R-03", "again"))
+                .await
+        ),
+        "duplicate"
+    );
+    let a = ok(s.assessment(&f.office, id).await);
+    let r1 = a.risk("r-01").unwrap_or_else(|| panic!("R-01"));
+    // The expired exception raises the residual rating back to the inherent one, and says so.
+    assert_eq!(r1.evaluation.residual_level, Some(3));
+    assert_eq!(r1.evaluation.raised_by.len(), 1);
+    assert!(r1.evaluation.needs_treatment);
+    let order: Vec<&str> = a
+        .treatment_order
+        .iter()
+        .map(|i| a.risks[*i].entry.code.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["R-02", "R-01"],
+        "the highest first; R-03 needs none"
+    );
+    assert!(a.version.body.contains("R-02") && a.version.body.contains("標的型メール"));
+    // The document is the register: it is not edited as text.
+    assert_eq!(
+        err_code(s.edit_artifact(&f.lead_x, id, "x", "free text", &[]).await),
+        "edit_assessment_register"
+    );
+    // Others of the group see it by scope: Y's lead does not.
+    assert_eq!(err_code(s.assessment(&f.lead_y, id).await), "not_found");
+    assert_eq!(ok(s.assessments(&f.lead_y).await).len(), 0);
+    assert_eq!(ok(s.assessments(&f.exec).await).len(), 1);
+    // Approval by an executive; then the register stays as approved.
+    ok(s.submit_artifact(&f.lead_x, id).await);
+    assert_eq!(
+        err_code(s.save_risk(&f.lead_x, id, None, risk("R-04", "x")).await),
+        "awaiting_decision"
+    );
+    ok(s.reject_artifact(&f.exec, id, "供給網のリスクがない").await);
+    let mut supply = risk("R-04", "委託先経由の侵入");
+    supply.inherent = rated(2, 3);
+    let a = ok(s.save_risk(&f.lead_x, id, None, supply).await);
+    assert_eq!(
+        a.state(),
+        ApprovalState::Draft,
+        "a rejected register is revised"
+    );
+    ok(s.submit_artifact(&f.lead_x, id).await);
+    let a = ok(s.approve_artifact(&f.exec, id).await);
+    assert_eq!(a.approval.state, ApprovalState::Approved);
+    assert_eq!(
+        err_code(s.archive_risk(&f.lead_x, id, "R-03", "不要").await),
+        "approved_assessment"
+    );
+    let history = ok(s.history(&f.auditor, "risk", &format!("{id}:R-04")).await);
+    assert_eq!(history.len(), 1);
+}
+
+async fn last_years_assessment_is_copied_with_every_rating_to_confirm(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let old = ok(s
+        .new_assessment(&f.office, new_assessment(None, BUILTIN_MATRIX, 2025))
+        .await);
+    let mut r = risk("R-01", "拠点の基準逸脱");
+    r.items = vec!["ACC-01".into(), "DAT-01".into()];
+    r.assets = vec!["生産管理システム".into(), "図面".into()];
+    ok(s.save_risk(&f.office, old.id(), None, r.clone()).await);
+    ok(
+        s.save_risk(&f.office, old.id(), None, risk("R-02", "標的型メール"))
+            .await,
+    );
+    // Only an approved assessment can be followed by the next year's.
+    assert_eq!(
+        err_code(
+            s.copy_assessment(&f.office, old.id(), 2026, "2026年度")
+                .await
+        ),
+        "open_version_exists"
+    );
+    ok(s.submit_artifact(&f.office, old.id()).await);
+    ok(s.approve_artifact(&f.exec, old.id()).await);
+    assert_eq!(
+        err_code(s.copy_assessment(&f.office, old.id(), 2025, "again").await),
+        "invalid_year"
+    );
+    let new = ok(s
+        .copy_assessment(&f.office, old.id(), 2026, "リスクアセスメント 2026")
+        .await);
+    assert_eq!(new.copied_from, Some(old.id()));
+    assert_eq!(
+        new.version.reference.number, 2,
+        "the next version of the same artifact"
+    );
+    assert_eq!(new.risks.len(), 2);
+    assert!(new.risks.iter().all(|r| r.to_confirm));
+    let copied = new.risk("R-01").unwrap_or_else(|| panic!("R-01"));
+    assert_eq!(copied.entry, r, "every field and link kept");
+    assert_eq!(new.criteria, old.criteria);
+    // Not to approval before every rating is confirmed.
+    assert_eq!(
+        err_code(s.submit_artifact(&f.office, new.id()).await),
+        "ratings_to_confirm"
+    );
+    ok(s.confirm_risk(&f.office, new.id(), "R-01").await);
+    let mut changed = risk("R-02", "標的型メール");
+    changed.inherent = rated(4, 3);
+    let now = ok(s
+        .save_risk(&f.office, new.id(), Some("R-02"), changed)
+        .await);
+    assert!(now.risks.iter().all(|r| !r.to_confirm), "saving confirms");
+    ok(s.submit_artifact(&f.office, new.id()).await);
+    ok(s.approve_artifact(&f.exec, new.id()).await);
+    // The old assessment is as it was approved.
+    let again = ok(s.assessment(&f.office, old.id()).await);
+    assert_eq!(
+        again.risk("R-02").map(|r| r.entry.inherent),
+        Some(rated(3, 3))
+    );
 }

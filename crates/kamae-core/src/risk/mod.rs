@@ -2,5 +2,7 @@
 //! of likelihood and impact levels), and the register built on them.
 
 mod matrix;
+mod register;
 
 pub use matrix::*;
+pub use register::*;

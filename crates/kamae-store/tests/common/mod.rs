@@ -6,9 +6,14 @@
 use kamae_core::access::Actor;
 use kamae_core::calendar::GroupCalendar;
 use kamae_core::org::{Company, CompanyKind, Department, DepartmentKind, Group, Site};
+use kamae_core::rules::{
+    ChangeReason, Criterion, ExceptionKind, FrameworkRef, Milestone, StandardItem, Tier,
+};
 use kamae_core::text::{Code, Email};
 use kamae_store::Store;
+use kamae_store::exceptions::NewException;
 use kamae_store::org::{NewCompany, NewDepartment, NewGroup, NewSite};
+use kamae_store::rules::{StandardDraft, StandardMeta};
 use kamae_store::users::{Capability, ScopeSpec};
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -176,5 +181,87 @@ pub async fn fixture(store: &Store, group_code: &str) -> Fixture {
         y,
         site_x1,
         dept_x_ec,
+    }
+}
+
+pub fn item(c: &str, tier: Tier) -> StandardItem {
+    StandardItem {
+        code: code(c),
+        title: format!("{c} の項目"),
+        requirement: "退職者のIDを無効化する".into(),
+        criterion: Criterion {
+            text: "退職日から5営業日以内".into(),
+            value: Some("5".into()),
+            unit: Some("営業日".into()),
+        },
+        rationale: "使われないIDは乗っ取りの入口になるため".into(),
+        check: "人事の退職者一覧とIDの一覧の突合記録".into(),
+        alternative: None,
+        category: "アクセス管理".into(),
+        tier,
+        applicability: None,
+        options: vec![],
+        mappings: vec![FrameworkRef::NistCsf2("PR.AA-01".into())],
+    }
+}
+
+pub async fn audit_rows(s: &kamae_store::Store) -> i64 {
+    match ok(s.verify(None).await) {
+        kamae_store::audit::Verification::Intact { rows, .. } => rows,
+        broken => panic!("{broken:?}"),
+    }
+}
+
+pub fn standard(items: Vec<StandardItem>) -> StandardDraft {
+    StandardDraft {
+        title: "グループ情報セキュリティ基準".into(),
+        meta: StandardMeta {
+            reason: ChangeReason::YearlyPlan,
+            change_log: "年次見直し".into(),
+            next_review_on: chrono::NaiveDate::from_ymd_opt(2027, 10, 1),
+        },
+        items,
+    }
+}
+
+/// An approved standard with an item of each tier: ACC-01 (a), DAT-01 (b), NET-01 (c).
+pub async fn approved_standard(s: &kamae_store::Store, f: &Fixture) {
+    let (v, _) = ok(s
+        .save_standard(
+            &f.office,
+            standard(vec![
+                item("ACC-01", Tier::GroupMandatory),
+                item("DAT-01", Tier::CompanyMandatory),
+                item("NET-01", Tier::Recommended),
+            ]),
+        )
+        .await)
+    .unwrap_or_else(|| panic!("written"));
+    ok(s.submit_artifact(&f.office, v).await);
+    ok(s.approve_artifact(&f.ciso, v).await);
+}
+
+pub fn exception(
+    items: &[&str],
+    starts_on: chrono::NaiveDate,
+    expires_on: chrono::NaiveDate,
+) -> NewException {
+    NewException {
+        company: code("X"),
+        kind: ExceptionKind::Transitional,
+        title: "部品工場の独自対策".into(),
+        items: items.iter().map(|c| code(c)).collect(),
+        sites: vec![code("X1")],
+        reason: "生産設備の更新が来年度のため".into(),
+        compensating: "独自のファイアウォールで外部通信を制限し、ログを毎週確認する".into(),
+        starts_on,
+        expires_on,
+        milestones: vec![Milestone {
+            what: "UTMの導入".into(),
+            owner: "X社 情報システム課".into(),
+            due_on: expires_on,
+            done_on: None,
+        }],
+        renews: None,
     }
 }
