@@ -159,6 +159,49 @@ pub const ROUTES: &[Route] = &[
         "/standard/new-item",
         Record(STANDARD, Action::Write),
     ),
+    r("GET", "/risk", SignedIn),
+    r("GET", "/risk/assessments/new", SignedIn),
+    r("POST", "/risk/assessments", Record(ARTIFACT, Action::Write)),
+    r(
+        "GET",
+        "/risk/assessments/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/copy",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/risks",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/risk/assessments/{id}/risks/new",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/risk/assessments/{id}/risks/{code}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/risks/{code}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/risks/{code}/confirm",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/risks/{code}/archive",
+        Record(ARTIFACT, Action::Write),
+    ),
     r("GET", "/risk/matrices", Record(REFERENCE, Action::Read)),
     r("POST", "/risk/matrices", Record(REFERENCE, Action::Write)),
     r(

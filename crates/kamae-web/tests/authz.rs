@@ -453,6 +453,14 @@ async fn every_route_as_every_role_at_every_scope() {
             Policy::Record(k, _) if k == kamae_web::policy::STANDARD => {
                 vec![group_target(k)]
             }
+            // Starting an assessment makes a risk assessment, whatever else is published.
+            Policy::Record(RecordKind::Artifact(_), _) if route.path == "/risk/assessments" => {
+                artifact_targets
+                    .iter()
+                    .filter(|t| t.artifact_kind == "risk_assessment")
+                    .cloned()
+                    .collect()
+            }
             Policy::Record(RecordKind::Artifact(_), _) => artifact_targets.clone(),
             Policy::Record(RecordKind::Organisation, _)
                 if matches!(route.path, "/org/new/company" | "/org/new/relationship") =>
@@ -598,6 +606,7 @@ async fn call(
         .replace("{n}", "0")
         .replace("{framework}", "TINY")
         .replace("{matrix}", "KAMAE-5X5")
+        .replace("{code}", "R-01")
         .replace("{company}", &company)
         .replace("{id}", &id);
     if route.path == "/standard/items/{item}" {
@@ -715,6 +724,24 @@ async fn call(
             ]);
             json = serde_json::json!({"kind": "law", "title": format!("probe {serial}"),
                 "source": "probe", "published_on": today.to_string()});
+        }
+        "/risk/assessments" => {
+            form.extend([
+                ("company".into(), company.clone()),
+                ("fiscal_year".into(), "2026".into()),
+                ("title".into(), format!("probe {serial}")),
+                ("method".into(), "matrix".into()),
+                ("matrix".into(), "KAMAE-5X5".into()),
+            ]);
+        }
+        "/risk/assessments/{id}/copy" => {
+            form.extend([
+                ("fiscal_year".into(), "2027".into()),
+                ("title".into(), format!("probe {serial}")),
+            ]);
+        }
+        "/risk/assessments/{id}/risks/{code}/archive" => {
+            form.push(("reason".into(), "authz probe".into()));
         }
         "/api/v1/standard/items" | "/api/v1/standard/items/{item}" => {
             json = serde_json::json!({"code": "ACC-01", "title": "probe", "category": "probe", "tier": "a",

@@ -219,3 +219,193 @@ async fn matrices_through_the_api() {
     assert_eq!(one["risk"][1]["color"], "#7F1D1D");
     assert_eq!(one["name_ja"], "小さな表");
 }
+
+fn created_id(location: &str) -> String {
+    location
+        .strip_prefix("/risk/assessments/")
+        .unwrap_or_else(|| panic!("{location}"))
+        .to_owned()
+}
+
+/// A company's security lead runs a cycle on an imported CISO Assistant matrix: criteria,
+/// risks with their ratings, heat maps, approval, and next year's copy to confirm.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_runs_its_assessment_on_an_imported_matrix() {
+    let s = Server::start().await;
+    let office = s.signed_in("office@a-group.example").await;
+    let csrf = hidden(&get_text(&office, &s.url("/risk/matrices")).await, "_csrf");
+    let (status, _) = upload(
+        &office,
+        &s,
+        "/risk/matrices",
+        &csrf,
+        "small.yaml",
+        MATRIX.as_bytes().to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let lead = s.signed_in("lead-x@a-group.example").await;
+    let form = get_text(&lead, &s.url("/risk/assessments/new")).await;
+    assert!(
+        form.contains("SMALL-2X3") && form.contains("value=\"X\""),
+        "{form}"
+    );
+    assert!(!form.contains("value=\"B\""), "only the lead's own company");
+    let csrf = hidden(&form, "_csrf");
+    let start = |year: &'static str, treat: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("company", "X".to_owned()),
+            ("fiscal_year", year.to_owned()),
+            ("title", "X社 リスクアセスメント".to_owned()),
+            ("method", "matrix".to_owned()),
+            ("matrix", "SMALL-2X3".to_owned()),
+            ("treat_from", treat.to_owned()),
+            ("tolerance", "顧客情報の漏えいは受容しない".to_owned()),
+            (
+                "impact_money",
+                "100万円未満\n1000万円未満\n1000万円以上".to_owned(),
+            ),
+        ]
+    };
+    let bad = start("2026", "5");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = post_form(&lead, &s, "/risk/assessments", &bad).await;
+    assert_eq!(status, 422, "a treatment level the matrix lacks");
+    assert!(
+        page.contains("顧客情報の漏えいは受容しない"),
+        "what was typed is kept"
+    );
+    let good = start("2026", "1");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = post_form(&lead, &s, "/risk/assessments", &good).await;
+    assert_eq!(status, 303);
+    let id = created_id(&location);
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        page.contains("小さな表") && page.contains("100万円未満"),
+        "{page}"
+    );
+
+    // Two risks: one off the scale is refused with what was typed.
+    let add = format!("/risk/assessments/{id}/risks");
+    let risk = |code: &'static str, title: &'static str, inherent: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("code", code.to_owned()),
+            ("title", title.to_owned()),
+            ("owner", "X社 情報システム課長".to_owned()),
+            ("inherent", inherent.to_owned()),
+            ("inherent_rationale", "同業の被害事例".to_owned()),
+            ("items", "acc-01".to_owned()),
+        ]
+    };
+    let off = risk("R-01", "標的型メール", "5-0");
+    let off: Vec<(&str, &str)> = off.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, refused) = post_form(&lead, &s, &add, &off).await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("標的型メール"), "{refused}");
+    for (code, title, inherent) in [
+        ("R-01", "標的型メール", "1-2"),
+        ("R-02", "委託先経由の侵入", "1-2"),
+        ("R-03", "設定の誤り", "0-0"),
+    ] {
+        let r = risk(code, title, inherent);
+        let r: Vec<(&str, &str)> = r.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, body) = post_form(&lead, &s, &add, &r).await;
+        assert_eq!(status, 303, "{body}");
+    }
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(page.contains("id=\"inherent-map\""), "{page}");
+    // The High × Three cell holds two risks; clicking it lists them.
+    let cell = format!("/risk/assessments/{id}?map=inherent&amp;l=1&amp;i=2#chosen");
+    assert!(page.contains(&cell), "{page}");
+    let chosen = get_text(
+        &lead,
+        &s.url(&format!("/risk/assessments/{id}?map=inherent&l=1&i=2")),
+    )
+    .await;
+    let listed = chosen
+        .split("id=\"chosen\"")
+        .nth(1)
+        .and_then(|c| c.split("</section>").next())
+        .unwrap_or_default();
+    assert!(
+        listed.contains("R-01") && listed.contains("R-02") && !listed.contains("R-03"),
+        "{listed}"
+    );
+    // Another company's viewer does not see it.
+    let viewer = s.signed_in("viewer-b@a-group.example").await;
+    let res = viewer
+        .get(s.url(&location))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 404);
+
+    // Approval is the artifact's: submitted by the lead, approved by an executive.
+    let (status, _, _) = post_form(
+        &lead,
+        &s,
+        &format!("/artifacts/{id}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let ceo = s.signed_in("ceo@a-group.example").await;
+    let ceo_csrf = hidden(&get_text(&ceo, &s.url("/")).await, "_csrf");
+    let (status, _, _) = post_form(
+        &ceo,
+        &s,
+        &format!("/artifacts/{id}/approve"),
+        &[("_csrf", &ceo_csrf)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        page.contains("id=\"next-year\"") && !page.contains("id=\"add-risk\""),
+        "{page}"
+    );
+
+    // Next year starts from this one, every rating to confirm before approval.
+    let (status, next, _) = post_form(
+        &lead,
+        &s,
+        &format!("/risk/assessments/{id}/copy"),
+        &[
+            ("_csrf", &csrf),
+            ("fiscal_year", "2027"),
+            ("title", "X社 リスクアセスメント 2027"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let next_id = created_id(&next);
+    let page = get_text(&lead, &s.url(&next)).await;
+    assert!(page.contains("id=\"to-confirm\""), "{page}");
+    let (status, _, refused) = post_form(
+        &lead,
+        &s,
+        &format!("/artifacts/{next_id}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    for code in ["R-01", "R-02", "R-03"] {
+        let (status, _, _) = post_form(
+            &lead,
+            &s,
+            &format!("/risk/assessments/{next_id}/risks/{code}/confirm"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+        assert_eq!(status, 303);
+    }
+    let page = get_text(&lead, &s.url(&next)).await;
+    assert!(!page.contains("id=\"to-confirm\""));
+    let list = get_text(&lead, &s.url("/risk")).await;
+    assert!(list.contains("2027") && list.contains("2026"), "{list}");
+}

@@ -138,6 +138,21 @@ pub fn routes() -> Router<AppState> {
                 .layer(upload_limit()),
         )
         .route("/risk/matrices/{matrix}", get(risk::matrix))
+        .route("/risk", get(risk::assessments))
+        .route("/risk/assessments", post(risk::create_assessment))
+        .route("/risk/assessments/new", get(risk::new_assessment_form))
+        .route("/risk/assessments/{id}", get(risk::assessment))
+        .route("/risk/assessments/{id}/copy", post(risk::copy_assessment))
+        .route("/risk/assessments/{id}/risks", post(risk::add_risk))
+        .route("/risk/assessments/{id}/risks/new", get(risk::new_risk_form))
+        .route(
+            "/risk/assessments/{id}/risks/{code}",
+            get(risk::risk_form).post(risk::edit_risk),
+        )
+        .route(
+            "/risk/assessments/{id}/risks/{code}/{step}",
+            post(risk::risk_step),
+        )
         .route("/history/{kind}/{id}", get(history::history))
         .route("/security", get(security::security))
         .route("/org", get(org::org))

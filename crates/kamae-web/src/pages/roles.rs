@@ -79,7 +79,10 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
             t.get("role.still_to_come"),
         ),
         RoleArea::E => (
-            vec![("/risk/matrices", t.get("risk_matrix.title"))],
+            vec![
+                ("/risk", t.get("risk.assessments")),
+                ("/risk/matrices", t.get("risk_matrix.title")),
+            ],
             t.get("role.not_built_e"),
             t.get("role.still_to_come"),
         ),

@@ -51,10 +51,21 @@ pub(crate) fn require(
     kind: RecordKind,
     action: Action,
 ) -> Result<(), PageError> {
+    require_at(ctx, actor, kind, action, Scope::Group)
+}
+
+/// The same decision for a record that lives at `scope`.
+pub(crate) fn require_at(
+    ctx: &Ctx,
+    actor: &Actor,
+    kind: RecordKind,
+    action: Action,
+    scope: Scope,
+) -> Result<(), PageError> {
     let resource = Resource {
         group: actor.group(),
         kind,
-        scope: Scope::Group,
+        scope,
     };
     match authorize(actor, action, &resource) {
         Decision::Allow => Ok(()),
