@@ -10,6 +10,8 @@ use kamae_core::rules::{ChangeReason, Criterion, FrameworkRef, ProductOption, St
 use kamae_core::text::{Code, Email};
 use serde::Serialize;
 
+mod risks;
+
 use crate::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite};
 use crate::rules::{DEFAULT_TITLE, StandardDraft, StandardMeta};
 use crate::users::{Capability, ScopeSpec};
@@ -701,7 +703,8 @@ impl Store {
             self.save_term(&office, term).await?;
         }
         self.load_demo_exceptions(&office, &ciso).await?;
-        self.load_demo_agreements(&office, &ciso).await
+        self.load_demo_agreements(&office, &ciso).await?;
+        self.load_demo_risks().await
     }
 
     /// Story 1's applicability agreements: which company-mandatory items bind each company
@@ -1118,14 +1121,15 @@ impl Store {
             "group",
         )
         .await?;
-        self.load_story_two_advice().await?;
+        let advice = self.load_story_two_advice().await?;
+        self.load_story_two_risks(advice).await?;
         Ok(l.sign_ins)
     }
 
     /// Story 2: the apparel maker's own short standard, and the EC department's request — the
     /// new site's spec with no plan for vulnerabilities after launch — with the advice to
     /// budget patches and a WAF, and its follow-ups.
-    async fn load_story_two_advice(&self) -> Result<()> {
+    async fn load_story_two_advice(&self) -> Result<kamae_core::ids::AdviceId> {
         use crate::advice::NewAdvice;
         use kamae_core::rules::{DocumentRef, FollowUp, FollowUpStatus, RequestKind};
         let office = self
@@ -1233,7 +1237,7 @@ impl Store {
             ),
         ];
         self.edit_advice(&office, recorded.id, request).await?;
-        Ok(())
+        Ok(recorded.id)
     }
 }
 

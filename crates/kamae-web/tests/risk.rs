@@ -409,3 +409,46 @@ async fn a_company_runs_its_assessment_on_an_imported_matrix() {
     let list = get_text(&lead, &s.url("/risk")).await;
     assert!(list.contains("2027") && list.contains("2026"), "{list}");
 }
+
+/// Story 1's group risks, approved, with the lapsed verbal agreement raising a residual
+/// rating; story 2's EC-site risks waiting for the apparel maker's executives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_holds_both_stories_risks() {
+    let s = Server::start().await;
+    let ceo = s.signed_in("ceo@a-group.example").await;
+    let list = get_text(&ceo, &s.url("/risk")).await;
+    assert!(
+        list.contains("A社グループ リスクアセスメント 2026年度"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("統合ECサイト"),
+        "the other group's is not here"
+    );
+    let href = list
+        .split("href=\"/risk/assessments/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let page = get_text(&ceo, &s.url(&format!("/risk/assessments/{href}"))).await;
+    for risk in [
+        "標的型メール",
+        "報告の対象外",
+        "取引先・委託先",
+        "基準から外れた",
+    ] {
+        assert!(page.contains(risk), "{risk}");
+    }
+    assert!(page.contains("status-approved"), "approved by the CEO");
+    assert!(
+        page.contains("口頭合意") && page.contains("残留リスクを固有リスクに戻しています"),
+        "{page}"
+    );
+    let ec_ceo = s.signed_in("ceo@x-apparel.example").await;
+    let inbox = get_text(&ec_ceo, &s.url("/approvals")).await;
+    assert!(
+        inbox.contains("統合ECサイトのリスクアセスメント"),
+        "{inbox}"
+    );
+}

@@ -1,0 +1,278 @@
+//! The demo's risk assessments (role E): story 1's group risks — sites deviating from the
+//! standard for lack of money and staff, the company never asked to report, targeted e-mail,
+//! the supply chain — approved by the CEO; and story 2's EC-site risks waiting for the
+//! apparel maker's executives.
+
+use kamae_core::risk::{
+    BUILTIN_MATRIX, Coverage, ImpactDefinition, ImpactKind, Method, Rating, RiskEntry,
+};
+
+use super::{code, email};
+use crate::risk::NewAssessment;
+use crate::{Result, Store};
+
+fn rated(likelihood: usize, impact: usize) -> Option<Rating> {
+    Some(Rating::Matrix { likelihood, impact })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn risk(
+    c: &str,
+    title: &str,
+    source: &str,
+    event: &str,
+    causes: &str,
+    consequences: &str,
+    owner: &str,
+    inherent: (usize, usize, &str),
+    residual: Option<(usize, usize, &str)>,
+    items: &[&str],
+) -> Result<RiskEntry> {
+    Ok(RiskEntry {
+        code: code(c)?,
+        title: title.into(),
+        source: source.into(),
+        event: event.into(),
+        causes: causes.into(),
+        consequences: consequences.into(),
+        assets: vec![],
+        owner: owner.into(),
+        inherent: rated(inherent.0, inherent.1),
+        inherent_rationale: inherent.2.into(),
+        residual: residual.and_then(|r| rated(r.0, r.1)),
+        residual_rationale: residual.map(|r| r.2.to_owned()).unwrap_or_default(),
+        items: items.iter().map(|s| (*s).to_owned()).collect(),
+        exceptions: vec![],
+        advice: vec![],
+    })
+}
+
+fn impacts() -> Vec<ImpactDefinition> {
+    let d = |kind, levels: [&str; 5]| ImpactDefinition {
+        kind,
+        levels: levels.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    vec![
+        d(
+            ImpactKind::Money,
+            [
+                "100万円未満",
+                "1,000万円未満",
+                "1億円未満",
+                "10億円未満",
+                "10億円以上",
+            ],
+        ),
+        d(
+            ImpactKind::Interruption,
+            ["数時間", "1日", "数日", "1週間以上", "1か月以上"],
+        ),
+        d(
+            ImpactKind::Reputation,
+            [
+                "社内だけ",
+                "取引先の一部が知る",
+                "業界に知られる",
+                "報道される",
+                "全国的に報道され取引が止まる",
+            ],
+        ),
+        d(
+            ImpactKind::Legal,
+            [
+                "なし",
+                "社内規程の違反",
+                "監督官庁への報告",
+                "行政指導",
+                "行政処分・訴訟",
+            ],
+        ),
+        d(
+            ImpactKind::Safety,
+            ["なし", "軽微", "設備の停止", "けが人", "人命に関わる"],
+        ),
+    ]
+}
+
+impl Store {
+    /// Story 1: the group's assessment for fiscal 2026, approved by the CEO.
+    pub(super) async fn load_demo_risks(&self) -> Result<()> {
+        let office = self
+            .actor_for_email(&email("office@a-group.example")?)
+            .await?;
+        let ceo = self.actor_for_email(&email("ceo@a-group.example")?).await?;
+        let a = self
+            .new_assessment(
+                &office,
+                NewAssessment {
+                    company: None,
+                    fiscal_year: 2026,
+                    title: "A社グループ リスクアセスメント 2026年度".into(),
+                    method: Method::Matrix,
+                    matrix: BUILTIN_MATRIX.into(),
+                    treat_from: Some(2),
+                    tolerance: "顧客・取引先に影響が及ぶリスク（影響「中」以上）は受容せず、計画的に対応する。事業の継続を損なうリスクは直ちに対応する。".into(),
+                    impact_definitions: impacts(),
+                    loss_threshold_yen: Some(50_000_000),
+                    coverage: Coverage {
+                        companies: ["A", "B", "C", "D", "E", "X", "Z"].iter().map(|s| (*s).to_owned()).collect(),
+                        sites: vec![],
+                        departments: vec![],
+                        systems: vec!["生産管理システム".into(), "グループメール".into(), "取引先ポータル".into()],
+                    },
+                },
+            )
+            .await?;
+        let id = a.id();
+        // The verbal agreement that X社's firewall counts as a UTM: it expired, so the residual
+        // rating of the deviation goes back to the inherent one.
+        let verbal = self
+            .exceptions(&office)
+            .await?
+            .into_iter()
+            .find(|e| e.company_code == "X" && e.title.contains("口頭合意"))
+            .map(|e| e.id.to_string());
+        let mut deviation = risk(
+            "R-01",
+            "拠点が基準から外れたまま運用される",
+            "予算と人手の不足",
+            "基準を満たさない拠点の機器が侵入の足場になる",
+            "拠点ごとに予算と担当者が足りず、基準の対策が後回しになる。例外が口頭で決まり記録がない",
+            "生産停止、グループ内への被害の広がり",
+            "各社 セキュリティ責任者（取りまとめ：CISO室）",
+            (
+                3,
+                3,
+                "監査で毎年いくつもの拠点が基準を満たしていない。口頭の合意で済ませた例がある",
+            ),
+            Some((
+                1,
+                3,
+                "例外・移行措置の代替策（独自ファイアウォールとログ確認）で抑えている",
+            )),
+            &["NET-01", "GOV-03"],
+        )?;
+        deviation.exceptions = verbal.into_iter().collect();
+        deviation.assets = vec!["X社 工場のネットワーク".into(), "生産管理システム".into()];
+        let risks = vec![
+            deviation,
+            risk(
+                "R-02",
+                "報告の対象外にある会社のリスクが見えない",
+                "グループの管理の抜け",
+                "買収したZ社で事故が起きても、グループが気づかない",
+                "買収から2年、Z社に報告を求めておらず、状況がわからない",
+                "グループ全体の信用の低下、対応の遅れによる被害の拡大",
+                "CISO室",
+                (2, 4, "Z社の対策状況が一度も報告されていない"),
+                None,
+                &["GOV-01"],
+            )?,
+            risk(
+                "R-03",
+                "標的型メールによるマルウェア感染",
+                "外部の攻撃者",
+                "取引先を装ったメールの添付ファイルを開き、端末が乗っ取られる",
+                "攻撃メールが巧妙になり、訓練を受けていない拠点がある",
+                "設計図面や顧客情報の漏えい、ランサムウェアによる業務停止",
+                "CISO室（教育）・各社 情報システム担当",
+                (
+                    4,
+                    3,
+                    "同業他社で被害が続き、グループでも不審メールが毎月届いている",
+                ),
+                Some((3, 3, "メールの無害化を導入済みだが、訓練は一部の会社だけ")),
+                &["EDU-01", "END-01"],
+            )?,
+            risk(
+                "R-04",
+                "取引先・委託先を経由した侵入",
+                "サプライチェーン",
+                "保守を委託している業者の接続から社内に侵入される",
+                "委託先のセキュリティを確認する手順がない",
+                "生産停止、取引先への被害の波及と賠償",
+                "調達部・CISO室",
+                (2, 4, "同業で委託先経由の被害が公表されている"),
+                Some((
+                    2,
+                    3,
+                    "リモート保守の接続は申請制にしたが、委託先の確認はこれから",
+                )),
+                &["ACC-01"],
+            )?,
+        ];
+        for r in risks {
+            self.save_risk(&office, id, None, r).await?;
+        }
+        self.submit_artifact(&office, id).await?;
+        self.approve_artifact(&ceo, id).await?;
+        Ok(())
+    }
+
+    /// Story 2: the apparel maker's assessment of its EC site, waiting for the executives.
+    pub(super) async fn load_story_two_risks(
+        &self,
+        advice: kamae_core::ids::AdviceId,
+    ) -> Result<()> {
+        let office = self
+            .actor_for_email(&email("office@x-apparel.example")?)
+            .await?;
+        let a = self
+            .new_assessment(
+                &office,
+                NewAssessment {
+                    company: Some(code("XA")?),
+                    fiscal_year: 2026,
+                    title: "X社 統合ECサイトのリスクアセスメント 2026年度".into(),
+                    method: Method::Matrix,
+                    matrix: BUILTIN_MATRIX.into(),
+                    treat_from: Some(2),
+                    tolerance: "ブランド価値を損なう顧客情報の漏えいは受容しない。".into(),
+                    impact_definitions: impacts(),
+                    loss_threshold_yen: Some(10_000_000),
+                    coverage: Coverage {
+                        companies: vec!["XA".into()],
+                        sites: vec![],
+                        departments: vec!["XA-EC".into()],
+                        systems: vec!["統合ECサイト".into()],
+                    },
+                },
+            )
+            .await?;
+        let id = a.id();
+        let mut vulns = risk(
+            "R-01",
+            "運用開始後に公表される脆弱性を突かれる",
+            "外部の攻撃者",
+            "新しく公表された脆弱性を突かれ、ECサイトから顧客情報が漏えいする",
+            "運用開始後のパッチ適用と診断の予算がない。公表から攻撃までの間に対策が間に合わない",
+            "1億〜5億円の損失（対応費用、賠償、売上の機会損失）、ブランド価値の低下",
+            "EC事業部長",
+            (
+                3,
+                4,
+                "公表された脆弱性10件のうち約半数で攻撃の痕跡があった（オフィシャルサイトのログ）。攻撃を受けると7割で被害が出る",
+            ),
+            None,
+            &["VUL-01", "VUL-02"],
+        )?;
+        vulns.advice = vec![advice.to_string()];
+        vulns.assets = vec!["統合ECサイト".into(), "会員情報".into()];
+        let mail = risk(
+            "R-02",
+            "標的型メールによる社内端末の乗っ取り",
+            "外部の攻撃者",
+            "取引先を装ったメールから端末が乗っ取られ、ECの管理画面に入られる",
+            "ECの運用担当者がメールで外部とやり取りすることが多い",
+            "管理画面からの顧客情報の持ち出し",
+            "システム管理課",
+            (2, 3, "中堅・中小企業を狙う攻撃が増えている"),
+            Some((1, 3, "管理画面は社内からのみ接続でき、多要素認証を使う")),
+            &["EDU-01", "AUT-01"],
+        )?;
+        self.save_risk(&office, id, None, vulns).await?;
+        self.save_risk(&office, id, None, mail).await?;
+        self.submit_artifact(&office, id).await?;
+        Ok(())
+    }
+}
