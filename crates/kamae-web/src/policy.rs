@@ -561,6 +561,42 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/risk/matrices/import",
         Record(REFERENCE, Action::Write),
     ),
+    r("GET", "/api/v1/risk/assessments", SignedIn),
+    r(
+        "POST",
+        "/api/v1/risk/assessments",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/assessments/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/assessments/{id}/risks",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "PUT",
+        "/api/v1/risk/assessments/{id}/risks/{code}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/assessments/{id}/risks/{code}/confirm",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/assessments/{id}/risks/{code}/archive",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/assessments/{id}/copy",
+        Record(ARTIFACT, Action::Write),
+    ),
     r("GET", "/api/v1/watch", Record(REFERENCE, Action::Read)),
     r("POST", "/api/v1/watch", Record(REFERENCE, Action::Write)),
     r("GET", "/api/v1/watch/{id}", Record(REFERENCE, Action::Read)),

@@ -385,6 +385,13 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/risk/matrices",
         "/api/v1/risk/matrices/{matrix}",
         "/api/v1/risk/matrices/import",
+        "/api/v1/risk/assessments",
+        "/api/v1/risk/assessments/{id}",
+        "/api/v1/risk/assessments/{id}/risks",
+        "/api/v1/risk/assessments/{id}/risks/{code}",
+        "/api/v1/risk/assessments/{id}/risks/{code}/confirm",
+        "/api/v1/risk/assessments/{id}/risks/{code}/archive",
+        "/api/v1/risk/assessments/{id}/copy",
     ] {
         assert!(
             paths.contains(&expected.to_owned()),
@@ -393,7 +400,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        55,
+        62,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.

@@ -454,7 +454,9 @@ async fn every_route_as_every_role_at_every_scope() {
                 vec![group_target(k)]
             }
             // Starting an assessment makes a risk assessment, whatever else is published.
-            Policy::Record(RecordKind::Artifact(_), _) if route.path == "/risk/assessments" => {
+            Policy::Record(RecordKind::Artifact(_), _)
+                if matches!(route.path, "/risk/assessments" | "/api/v1/risk/assessments") =>
+            {
                 artifact_targets
                     .iter()
                     .filter(|t| t.artifact_kind == "risk_assessment")
@@ -733,6 +735,19 @@ async fn call(
                 ("method".into(), "matrix".into()),
                 ("matrix".into(), "KAMAE-5X5".into()),
             ]);
+        }
+        "/api/v1/risk/assessments" if route.method == "POST" => {
+            json = serde_json::json!({"company_code": company, "fiscal_year": 2026,
+                "title": format!("probe {serial}"), "method": "matrix", "matrix": "KAMAE-5X5"});
+        }
+        "/api/v1/risk/assessments/{id}/risks" | "/api/v1/risk/assessments/{id}/risks/{code}" => {
+            json = serde_json::json!({"code": "R-01", "title": format!("probe {serial}")});
+        }
+        "/api/v1/risk/assessments/{id}/risks/{code}/archive" => {
+            json = serde_json::json!({"reason": "authz probe"});
+        }
+        "/api/v1/risk/assessments/{id}/copy" => {
+            json = serde_json::json!({"fiscal_year": 2027, "title": format!("probe {serial}")});
         }
         "/risk/assessments/{id}/copy" => {
             form.extend([

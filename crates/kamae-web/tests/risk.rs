@@ -452,3 +452,126 @@ async fn the_demo_holds_both_stories_risks() {
         "{inbox}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assessment_through_the_api() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let lead = token_for(&s, "lead-x@a-group.example").await;
+    let viewer = token_for(&s, "viewer-b@a-group.example").await;
+    let send = |token: String, method: Method, path: String, body: Value| {
+        let c = reqwest::Client::new();
+        let url = s.url(&path);
+        async move {
+            let res = c
+                .request(method, url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let body = serde_json::json!({"company_code": "X", "fiscal_year": 2026, "title": "X社 2026",
+        "method": "asset_based", "matrix": "KAMAE-5X5",
+        "impact_definitions": [{"kind": "money", "levels": ["a", "b", "c", "d", "e"]}]});
+    let (status, refused) = send(
+        viewer.clone(),
+        Method::POST,
+        "/api/v1/risk/assessments".into(),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 404, "B's viewer does not see X: {refused}");
+    let (status, created) = send(
+        lead.clone(),
+        Method::POST,
+        "/api/v1/risk/assessments".into(),
+        body,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["artifact"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(created["asset_bands"], serde_json::json!([2, 4, 7, 14]));
+    let risks = format!("/api/v1/risk/assessments/{id}/risks");
+    let (status, refused) = send(
+        lead.clone(),
+        Method::POST,
+        risks.clone(),
+        serde_json::json!({
+        "code": "R-01", "title": "顧客データの漏えい",
+        "inherent": {"method": "matrix", "likelihood": 1, "impact": 1}, "inherent_rationale": "x"}),
+    )
+    .await;
+    assert_eq!(
+        status, 422,
+        "a matrix rating on an asset-based assessment: {refused}"
+    );
+    let (status, added) = send(
+        lead.clone(),
+        Method::POST,
+        risks.clone(),
+        serde_json::json!({
+        "code": "R-01", "title": "顧客データの漏えい", "items": ["acc-01"],
+        "inherent": {"method": "asset_based", "importance": 3, "threat": 3, "vulnerability": 2},
+        "inherent_rationale": "顧客データ、攻撃が多い、対策が一部"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{added}");
+    let r = &added["risks"][0];
+    assert_eq!(
+        (r["inherent_level"].as_u64(), r["treatment_rank"].as_u64()),
+        (Some(4), Some(1)),
+        "{r}"
+    );
+    assert_eq!(r["items"][0], "ACC-01");
+    let (status, changed) = send(
+        lead.clone(),
+        Method::PUT,
+        format!("{risks}/R-01"),
+        serde_json::json!({
+        "code": "R-01", "title": "顧客データの漏えい",
+        "inherent": {"method": "asset_based", "importance": 3, "threat": 1, "vulnerability": 1},
+        "inherent_rationale": "見直し"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["risks"][0]["inherent_level"], 1);
+    let (status, one) = send(
+        viewer.clone(),
+        Method::GET,
+        format!("/api/v1/risk/assessments/{id}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404, "{one}");
+    let list: Value = reqwest::Client::new()
+        .get(s.url("/api/v1/risk/assessments"))
+        .bearer_auth(&lead)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert!(
+        list["items"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|a| a["artifact"]["id"] == id.as_str())),
+        "{list}"
+    );
+    let (status, archived) = send(
+        lead.clone(),
+        Method::POST,
+        format!("{risks}/R-01/archive"),
+        serde_json::json!({"reason": "重複"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{archived}");
+    assert_eq!(archived["risks"].as_array().map(Vec::len), Some(0));
+}

@@ -232,11 +232,21 @@ pub(super) fn file_error(user: &ApiUser, p: &FileProblems) -> ApiError {
 
 /// Refuses before the body is used when the caller may not do this.
 pub(super) fn require(user: &ApiUser, kind: RecordKind, action: Action) -> Result<(), ApiError> {
-    use kamae_core::access::{Decision, Resource, Scope, authorize};
+    require_at(user, kind, action, kamae_core::access::Scope::Group)
+}
+
+/// The same decision for a record that lives at `scope`.
+pub(super) fn require_at(
+    user: &ApiUser,
+    kind: RecordKind,
+    action: Action,
+    scope: kamae_core::access::Scope,
+) -> Result<(), ApiError> {
+    use kamae_core::access::{Decision, Resource, authorize};
     let resource = Resource {
         group: user.actor.group(),
         kind,
-        scope: Scope::Group,
+        scope,
     };
     match authorize(&user.actor, action, &resource) {
         Decision::Allow => Ok(()),
