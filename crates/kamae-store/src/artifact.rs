@@ -591,12 +591,15 @@ impl Store {
             )
             .into());
         }
-        if crate::risk::is_assessment(&mut w, actor, id).await? {
-            // Like the standard, an assessment's document is written from its register.
+        if crate::risk::is_assessment(&mut w, actor, id).await?
+            || crate::treatment::is_plan(&mut w, actor, id).await?
+        {
+            // Like the standard, an assessment's and a plan's documents are written from their
+            // records.
             return Err(Problem::new(
                 "edit_assessment_register",
-                "リスクアセスメントはリスク登録簿として編集します（リスクアセスメントの画面）",
-                "a risk assessment is edited as its register (on the assessment's page)",
+                "リスクアセスメントと対応計画は、リスク登録簿・対応として編集します（役割Eの画面）",
+                "a risk assessment or treatment plan is edited as its register or treatments (on role E's pages)",
             )
             .into());
         }
@@ -689,6 +692,17 @@ impl Store {
             scope_of(visible.reference.company),
             ARTIFACT,
         )?;
+        if matches!(step, ApprovalStep::Submit)
+            && let Some(open) = crate::treatment::untreated_risks(self, actor, id).await?
+            && open > 0
+        {
+            return Err(Problem::new(
+                "risks_untreated",
+                format!("対応が必要なリスクのうち {open} 件の方針がまだ決まっていません"),
+                format!("{open} risks needing treatment have no treatment decided yet"),
+            )
+            .into());
+        }
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let stored = stored_version(&mut w, actor, id).await?;
         if matches!(step, ApprovalStep::Submit) {

@@ -214,7 +214,12 @@ impl Store {
                     .await?;
                 (RecordKind::Organisation, Scope::Group)
             }
-            "artifact_version" | "approval" | "risk_assessment" | "risk" => {
+            "artifact_version"
+            | "approval"
+            | "risk_assessment"
+            | "risk"
+            | "risk_treatment_plan"
+            | "risk_treatment" => {
                 // A risk is `ASSESSMENT:CODE`; it lives where its assessment does.
                 let version = id.split(':').next().unwrap_or_default();
                 let r = self

@@ -25,6 +25,7 @@ pub mod signin;
 pub mod synth;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod treatment;
 pub mod users;
 pub mod watch;
 

@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use kamae_core::approval::ApprovalState;
+use kamae_core::risk::{ActionStatus, Treatment, TreatmentAction, TreatmentDecision};
 use kamae_core::risk::{
     BUILTIN_MATRIX, Coverage, Method, Rating, RiskEntry, RiskMatrix, builtin_matrix,
 };
@@ -16,6 +17,7 @@ both_backends!(
     risk_matrices_import_whole_and_replace_by_code,
     an_assessment_is_rated_evaluated_and_approved,
     last_years_assessment_is_copied_with_every_rating_to_confirm,
+    a_treatment_plan_goes_through_approval_and_is_followed_to_its_review,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -376,4 +378,168 @@ async fn last_years_assessment_is_copied_with_every_rating_to_confirm(t: &TestSt
         again.risk("R-02").map(|r| r.entry.inherent),
         Some(rated(3, 3))
     );
+}
+
+async fn a_treatment_plan_goes_through_approval_and_is_followed_to_its_review(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    approved_standard(s, &f).await;
+    let a = ok(s
+        .new_assessment(&f.lead_x, new_assessment(Some("X"), BUILTIN_MATRIX, 2026))
+        .await);
+    let mut web = risk("R-01", "公開後の脆弱性");
+    web.inherent = rated(3, 4);
+    ok(s.save_risk(&f.lead_x, a.id(), None, web).await);
+    let mut mail = risk("R-02", "標的型メール");
+    mail.inherent = rated(2, 2);
+    ok(s.save_risk(&f.lead_x, a.id(), None, mail).await);
+    ok(s.save_risk(&f.lead_x, a.id(), None, {
+        let mut low = risk("R-03", "軽微");
+        low.inherent = rated(0, 0);
+        low
+    })
+    .await);
+    assert_eq!(
+        err_code(s.new_treatment_plan(&f.lead_x, a.id(), "対応計画").await),
+        "assessment_not_approved"
+    );
+    ok(s.submit_artifact(&f.lead_x, a.id()).await);
+    ok(s.approve_artifact(&f.exec, a.id()).await);
+    let p = ok(s
+        .new_treatment_plan(&f.lead_x, a.id(), "X社 リスク対応計画 2026")
+        .await);
+    assert_eq!(
+        p.risks
+            .iter()
+            .map(|r| r.risk.entry.code.as_str())
+            .collect::<Vec<_>>(),
+        ["R-01", "R-02"],
+        "only what needs treatment, highest first"
+    );
+    let today = ok(s.today(f.group.id).await);
+    let days = chrono::Duration::days;
+    let action = |what: &str, owner: &str, due| TreatmentAction {
+        what: what.into(),
+        owner: owner.into(),
+        due_on: due,
+        cost_yen: Some(3_000_000),
+        status: ActionStatus::Open,
+        done_on: None,
+        note: String::new(),
+    };
+    // A retained risk must name who accepted it; a reduction needs actions.
+    let mut retain = Treatment {
+        risk: "R-02".into(),
+        decision: TreatmentDecision::Retain,
+        note: "訓練は来年度".into(),
+        accepted_by: String::new(),
+        actions: vec![],
+    };
+    assert_eq!(
+        err_code(s.save_treatment(&f.lead_x, p.id(), retain.clone()).await),
+        "invalid_treatment"
+    );
+    retain.accepted_by = "X社 社長".into();
+    ok(s.save_treatment(&f.lead_x, p.id(), retain).await);
+    assert_eq!(
+        err_code(s.submit_artifact(&f.lead_x, p.id()).await),
+        "risks_untreated"
+    );
+    let lead_mail = "lead-x@g1.example";
+    let reduce = Treatment {
+        risk: "r-01".into(),
+        decision: TreatmentDecision::Reduce,
+        note: String::new(),
+        accepted_by: String::new(),
+        actions: vec![
+            action("WAFを導入する", lead_mail, today - days(1)),
+            action("パッチ予算を確保する", "EC事業部", today + days(60)),
+        ],
+    };
+    assert_eq!(
+        err_code(
+            s.save_treatment(
+                &f.lead_x,
+                p.id(),
+                Treatment {
+                    risk: "R-03".into(),
+                    ..reduce.clone()
+                }
+            )
+            .await
+        ),
+        "risk_not_needing_treatment"
+    );
+    let p2 = ok(s.save_treatment(&f.lead_x, p.id(), reduce.clone()).await);
+    assert!(p2.version.body.contains("WAFを導入する") && p2.version.body.contains("X社 社長"));
+    assert_eq!(
+        err_code(
+            s.set_action_status(&f.lead_x, p.id(), "R-01", 0, ActionStatus::Done, "")
+                .await
+        ),
+        "plan_not_approved"
+    );
+    // Rejected, revised, resubmitted, approved.
+    ok(s.submit_artifact(&f.lead_x, p.id()).await);
+    ok(s.reject_artifact(&f.exec, p.id(), "費用の根拠がない").await);
+    let mut revised = reduce;
+    revised.note = "費用は見積り2社の平均".into();
+    let p3 = ok(s.save_treatment(&f.lead_x, p.id(), revised).await);
+    assert_eq!(p3.state(), ApprovalState::Draft);
+    ok(s.submit_artifact(&f.lead_x, p.id()).await);
+    ok(s.approve_artifact(&f.exec, p.id()).await);
+    assert_eq!(
+        err_code(
+            s.save_treatment(
+                &f.lead_x,
+                p.id(),
+                Treatment {
+                    risk: "R-02".into(),
+                    decision: TreatmentDecision::Avoid,
+                    note: String::new(),
+                    accepted_by: String::new(),
+                    actions: vec![action("x", "y", today)],
+                }
+            )
+            .await
+        ),
+        "approved_plan"
+    );
+    // Progress: the overdue action is on its owner's home list until done.
+    let plan = ok(s.treatment_plan(&f.office, p.id()).await);
+    assert_eq!(plan.overdue(), 1);
+    let mine = ok(s.my_treatment_actions(&f.lead_x).await);
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].overdue);
+    ok(
+        s.set_action_status(&f.lead_x, p.id(), "R-01", 0, ActionStatus::Done, "導入済み")
+            .await,
+    );
+    assert!(ok(s.my_treatment_actions(&f.lead_x).await).is_empty());
+    assert_eq!(ok(s.treatment_plan(&f.office, p.id()).await).overdue(), 0);
+    // The review after the cycle.
+    assert_eq!(
+        err_code(s.review_plan(&f.lead_x, p.id(), " ", "").await),
+        "required"
+    );
+    let reviewed = ok(s
+        .review_plan(
+            &f.lead_x,
+            p.id(),
+            "WAFで攻撃の大半を止めた",
+            "パッチ予算は来年度に持ち越し",
+        )
+        .await);
+    assert_eq!(reviewed.review_carry_over, "パッチ予算は来年度に持ち越し");
+    assert!(reviewed.reviewed_by.is_some());
+    assert_eq!(
+        err_code(s.treatment_plan(&f.lead_y, p.id()).await),
+        "not_found"
+    );
+    let plans = ok(s.treatment_plans_of(&f.exec, a.id()).await);
+    assert_eq!(plans.len(), 1);
+    let history = ok(s
+        .history(&f.auditor, "risk_treatment", &format!("{}:R-01", p.id()))
+        .await);
+    assert!(history.len() >= 3, "{history:?}");
 }

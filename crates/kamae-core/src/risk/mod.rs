@@ -1,8 +1,10 @@
 //! Role E: risk management — the criteria an assessment rates risks against (risk matrices
-//! of likelihood and impact levels), and the register built on them.
+//! of likelihood and impact levels), the register built on them, and the treatment plan.
 
 mod matrix;
 mod register;
+mod treatment;
 
 pub use matrix::*;
 pub use register::*;
+pub use treatment::*;

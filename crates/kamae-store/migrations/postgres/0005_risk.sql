@@ -57,3 +57,47 @@ CREATE TABLE risks (
     PRIMARY KEY (assessment_id, code),
     FOREIGN KEY (group_id, assessment_id) REFERENCES risk_assessments(group_id, id)
 );
+
+-- A risk treatment plan is a version of the risk_treatment_plan artifact at the scope of the
+-- approved assessment it treats. After the cycle, its review says what worked and what
+-- carries over to next year.
+CREATE TABLE risk_treatment_plans (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    assessment_id TEXT NOT NULL,
+    review_worked TEXT NOT NULL,
+    review_carry_over TEXT NOT NULL,
+    reviewed_by TEXT,
+    reviewed_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (group_id, id),
+    FOREIGN KEY (group_id, assessment_id) REFERENCES risk_assessments(group_id, id)
+);
+
+-- How each risk needing treatment is treated, and the actions with their progress.
+CREATE TABLE risk_treatments (
+    plan_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    risk_code TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('reduce', 'retain', 'avoid', 'transfer')),
+    note TEXT NOT NULL,
+    accepted_by TEXT NOT NULL,
+    PRIMARY KEY (plan_id, risk_code),
+    FOREIGN KEY (group_id, plan_id) REFERENCES risk_treatment_plans(group_id, id)
+);
+
+CREATE TABLE treatment_actions (
+    plan_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    risk_code TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    what TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due_on DATE NOT NULL,
+    cost_yen BIGINT,
+    status TEXT NOT NULL CHECK (status IN ('open', 'done', 'dropped')),
+    done_on DATE,
+    note TEXT NOT NULL,
+    PRIMARY KEY (plan_id, risk_code, position),
+    FOREIGN KEY (group_id, plan_id) REFERENCES risk_treatment_plans(group_id, id)
+);
