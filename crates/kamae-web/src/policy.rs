@@ -202,6 +202,27 @@ pub const ROUTES: &[Route] = &[
         "/risk/assessments/{id}/risks/{code}/archive",
         Record(ARTIFACT, Action::Write),
     ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/plans",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r("GET", "/risk/plans/{id}", Record(ARTIFACT, Action::Read)),
+    r(
+        "POST",
+        "/risk/plans/{id}/treatments/{code}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/plans/{id}/treatments/{code}/actions/{n}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/plans/{id}/review",
+        Record(ARTIFACT, Action::Write),
+    ),
     r("GET", "/risk/matrices", Record(REFERENCE, Action::Read)),
     r("POST", "/risk/matrices", Record(REFERENCE, Action::Write)),
     r(

@@ -755,6 +755,21 @@ async fn call(
                 ("title".into(), format!("probe {serial}")),
             ]);
         }
+        "/risk/assessments/{id}/plans" => {
+            form.push(("title".into(), format!("probe {serial}")));
+        }
+        "/risk/plans/{id}/treatments/{code}" => {
+            form.extend([
+                ("decision".into(), "retain".into()),
+                ("accepted_by".into(), "probe".into()),
+            ]);
+        }
+        "/risk/plans/{id}/treatments/{code}/actions/{n}" => {
+            form.push(("status".into(), "done".into()));
+        }
+        "/risk/plans/{id}/review" => {
+            form.push(("worked".into(), "probe".into()));
+        }
         "/risk/assessments/{id}/risks/{code}/archive" => {
             form.push(("reason".into(), "authz probe".into()));
         }

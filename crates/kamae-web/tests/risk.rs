@@ -575,3 +575,179 @@ async fn an_assessment_through_the_api() {
     assert_eq!(status, 200, "{archived}");
     assert_eq!(archived["risks"].as_array().map(Vec::len), Some(0));
 }
+
+/// The CISO office plans the treatment of the demo's approved group assessment: each risk
+/// needing treatment decided, the plan rejected, revised and approved, an overdue action on
+/// its owner's home page until done, and the review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_treatment_plan_from_decision_to_review() {
+    let s = Server::start().await;
+    let office = s.signed_in("office@a-group.example").await;
+    let list = get_text(&office, &s.url("/risk")).await;
+    let assessment = list
+        .split("href=\"/risk/assessments/")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .find(|id| *id != "new")
+        .unwrap_or_default()
+        .to_owned();
+    let page = get_text(&office, &s.url(&format!("/risk/assessments/{assessment}"))).await;
+    assert!(page.contains("id=\"plans\""), "{assessment}: {list}");
+    let csrf = hidden(&page, "_csrf");
+    let (status, location, _) = post_form(
+        &office,
+        &s,
+        &format!("/risk/assessments/{assessment}/plans"),
+        &[
+            ("_csrf", &csrf),
+            ("title", "A社グループ リスク対応計画 2026年度"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let plan = location.trim_start_matches("/risk/plans/").to_owned();
+    let page = get_text(&office, &s.url(&location)).await;
+    let codes: Vec<String> = page
+        .split("id=\"treat-")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    assert!(codes.len() >= 2, "{codes:?}");
+    // A retained risk without who accepted it is refused, with the reason.
+    let (status, _, refused) = post_form(
+        &office,
+        &s,
+        &format!("/risk/plans/{plan}/treatments/{}", codes[1]),
+        &[("_csrf", &csrf), ("decision", "retain")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("受容した人を書いてください"), "{refused}");
+    let (status, _, refused) = post_form(
+        &office,
+        &s,
+        &format!("/risk/plans/{plan}/treatments/{}", codes[0]),
+        &[
+            ("_csrf", &csrf),
+            ("decision", "reduce"),
+            ("actions", "someday / x / y"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("YYYY-MM-DD"), "{refused}");
+    let reduce = [
+        ("_csrf", csrf.as_str()),
+        ("decision", "reduce"),
+        (
+            "actions",
+            "2026-10-31 / office@a-group.example / 例外の棚卸しと移行計画の作成 / 1,200,000\n2027-03-31 / 各社 セキュリティ責任者 / 拠点の是正",
+        ),
+    ];
+    let (status, _, body) = post_form(
+        &office,
+        &s,
+        &format!("/risk/plans/{plan}/treatments/{}", codes[0]),
+        &reduce,
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    for code in &codes[1..] {
+        let (status, _, body) = post_form(
+            &office,
+            &s,
+            &format!("/risk/plans/{plan}/treatments/{code}"),
+            &[
+                ("_csrf", &csrf),
+                ("decision", "retain"),
+                ("accepted_by", "山本 健一 社長"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+    }
+    let page = get_text(&office, &s.url(&location)).await;
+    assert!(
+        page.contains("1200000") && page.contains("山本 健一 社長"),
+        "{page}"
+    );
+    // Through approval: rejected, revised, resubmitted, approved.
+    let (status, _, _) = post_form(
+        &office,
+        &s,
+        &format!("/artifacts/{plan}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let ceo = s.signed_in("ceo@a-group.example").await;
+    let ceo_csrf = hidden(&get_text(&ceo, &s.url("/")).await, "_csrf");
+    let (status, _, _) = post_form(
+        &ceo,
+        &s,
+        &format!("/artifacts/{plan}/reject"),
+        &[
+            ("_csrf", &ceo_csrf),
+            ("reason", "サプライチェーンを保有にする理由がない"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, _) = post_form(
+        &office,
+        &s,
+        &format!("/risk/plans/{plan}/treatments/{}", codes[0]),
+        &reduce,
+    )
+    .await;
+    assert_eq!(status, 303, "a rejected plan is revised");
+    let (status, _, _) = post_form(
+        &office,
+        &s,
+        &format!("/artifacts/{plan}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, _) = post_form(
+        &ceo,
+        &s,
+        &format!("/artifacts/{plan}/approve"),
+        &[("_csrf", &ceo_csrf)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    // The overdue action is on its owner's home page until it is done.
+    let home = get_text(&office, &s.url("/")).await;
+    assert!(
+        home.contains("id=\"my-actions\"") && home.contains("例外の棚卸しと移行計画の作成"),
+        "{home}"
+    );
+    let page = get_text(&office, &s.url(&location)).await;
+    assert!(page.contains("id=\"overdue\""), "{page}");
+    let (status, _, _) = post_form(
+        &office,
+        &s,
+        &format!("/risk/plans/{plan}/treatments/{}/actions/0", codes[0]),
+        &[("_csrf", &csrf), ("status", "done"), ("note", "棚卸し完了")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let home = get_text(&office, &s.url("/")).await;
+    assert!(!home.contains("id=\"my-actions\""), "{home}");
+    let (status, _, _) = post_form(
+        &office,
+        &s,
+        &format!("/risk/plans/{plan}/review"),
+        &[
+            ("_csrf", &csrf),
+            ("worked", "例外がすべて記録になった"),
+            ("carry_over", "拠点の是正は来年度も続ける"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let page = get_text(&ceo, &s.url(&location)).await;
+    assert!(page.contains("拠点の是正は来年度も続ける"), "{page}");
+}

@@ -32,6 +32,8 @@ struct HomePage<'a> {
     agreement_inbox: Vec<kamae_store::applicability::Agreement>,
     /// The companies this person works for (company grants): their view of the standard.
     my_companies: Vec<kamae_store::applicability::CompanyStandard>,
+    /// Open actions of approved risk treatment plans that this person owns.
+    my_actions: Vec<kamae_store::treatment::OwnedAction>,
 }
 
 pub async fn home(s: SignedIn) -> Result<Response, PageError> {
@@ -146,7 +148,12 @@ pub async fn home(s: SignedIn) -> Result<Response, PageError> {
             }
         }
     }
+    let my_actions = store
+        .my_treatment_actions(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let page = HomePage {
+        my_actions,
         agreement_inbox,
         my_companies,
         exception_lists,

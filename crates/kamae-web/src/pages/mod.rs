@@ -18,6 +18,7 @@ mod risk;
 mod roles;
 mod security;
 pub mod standard;
+mod treatment;
 mod watch;
 
 use askama::Template;
@@ -153,6 +154,17 @@ pub fn routes() -> Router<AppState> {
             "/risk/assessments/{id}/risks/{code}/{step}",
             post(risk::risk_step),
         )
+        .route("/risk/assessments/{id}/plans", post(treatment::create))
+        .route("/risk/plans/{id}", get(treatment::plan))
+        .route(
+            "/risk/plans/{id}/treatments/{code}",
+            post(treatment::save_treatment),
+        )
+        .route(
+            "/risk/plans/{id}/treatments/{code}/actions/{n}",
+            post(treatment::action_progress),
+        )
+        .route("/risk/plans/{id}/review", post(treatment::review))
         .route("/history/{kind}/{id}", get(history::history))
         .route("/security", get(security::security))
         .route("/org", get(org::org))

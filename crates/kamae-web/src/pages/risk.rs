@@ -547,6 +547,12 @@ struct AssessmentPage<'a> {
     can_write: bool,
     next_year: i32,
     treat_from: String,
+    /// The treatment plans made from this assessment: (id, title, state).
+    plans: Vec<(
+        ArtifactVersionId,
+        String,
+        kamae_core::approval::ApprovalState,
+    )>,
 }
 
 fn rows_of<'a>(a: &'a AssessmentView, keep: impl Fn(&RiskView) -> bool) -> Vec<RegisterRow<'a>> {
@@ -665,8 +671,18 @@ pub async fn assessment(
         .get(a.criteria.treat_from)
         .map(|l| l.name(ja).to_owned())
         .unwrap_or_default();
+    let plans = ctx
+        .state
+        .store
+        .treatment_plans_of(&actor, id)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|p| (p.id(), p.version.title.clone(), p.state()))
+        .collect();
     let page = AssessmentPage {
         chrome: Chrome::new(&ctx, "risk"),
+        plans,
         ja,
         scope,
         rows: rows_of(&a, |_| true),
@@ -961,7 +977,7 @@ fn risk_form_page(
 /// The assessment an address names, for `action`. A version of the risk_assessment artifact
 /// written as a plain document (no register) is refused as such, after the same access
 /// decision its artifact gets.
-async fn load(
+pub(super) async fn load(
     ctx: &Ctx,
     actor: &Actor,
     id: &str,
