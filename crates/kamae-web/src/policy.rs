@@ -618,6 +618,31 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/risk/assessments/{id}/copy",
         Record(ARTIFACT, Action::Write),
     ),
+    r(
+        "POST",
+        "/api/v1/risk/assessments/{id}/plans",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/plans/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/risk/plans/{id}/treatments/{code}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/plans/{id}/treatments/{code}/actions/{n}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/plans/{id}/review",
+        Record(ARTIFACT, Action::Write),
+    ),
     r("GET", "/api/v1/watch", Record(REFERENCE, Action::Read)),
     r("POST", "/api/v1/watch", Record(REFERENCE, Action::Write)),
     r("GET", "/api/v1/watch/{id}", Record(REFERENCE, Action::Read)),

@@ -392,6 +392,11 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/risk/assessments/{id}/risks/{code}/confirm",
         "/api/v1/risk/assessments/{id}/risks/{code}/archive",
         "/api/v1/risk/assessments/{id}/copy",
+        "/api/v1/risk/assessments/{id}/plans",
+        "/api/v1/risk/plans/{id}",
+        "/api/v1/risk/plans/{id}/treatments/{code}",
+        "/api/v1/risk/plans/{id}/treatments/{code}/actions/{n}",
+        "/api/v1/risk/plans/{id}/review",
     ] {
         assert!(
             paths.contains(&expected.to_owned()),
@@ -400,7 +405,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        62,
+        67,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.

@@ -746,6 +746,18 @@ async fn call(
         "/api/v1/risk/assessments/{id}/risks/{code}/archive" => {
             json = serde_json::json!({"reason": "authz probe"});
         }
+        "/api/v1/risk/assessments/{id}/plans" => {
+            json = serde_json::json!({"title": format!("probe {serial}")});
+        }
+        "/api/v1/risk/plans/{id}/treatments/{code}" => {
+            json = serde_json::json!({"decision": "retain", "accepted_by": "probe"});
+        }
+        "/api/v1/risk/plans/{id}/treatments/{code}/actions/{n}" => {
+            json = serde_json::json!({"status": "done"});
+        }
+        "/api/v1/risk/plans/{id}/review" => {
+            json = serde_json::json!({"worked": "probe"});
+        }
         "/api/v1/risk/assessments/{id}/copy" => {
             json = serde_json::json!({"fiscal_year": 2027, "title": format!("probe {serial}")});
         }

@@ -445,12 +445,20 @@ async fn the_demo_holds_both_stories_risks() {
         page.contains("口頭合意") && page.contains("残留リスクを固有リスクに戻しています"),
         "{page}"
     );
+    assert!(
+        page.contains("A社グループ リスク対応計画 2026年度"),
+        "the approved plan"
+    );
+    // The CISO owns the overdue action of the approved plan.
+    let ciso = s.signed_in("ciso@a-group.example").await;
+    let home = get_text(&ciso, &s.url("/")).await;
+    assert!(
+        home.contains("id=\"my-actions\"") && home.contains("期限切れの例外"),
+        "{home}"
+    );
     let ec_ceo = s.signed_in("ceo@x-apparel.example").await;
     let inbox = get_text(&ec_ceo, &s.url("/approvals")).await;
-    assert!(
-        inbox.contains("統合ECサイトのリスクアセスメント"),
-        "{inbox}"
-    );
+    assert!(inbox.contains("統合ECサイトのリスク対応計画"), "{inbox}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -735,7 +743,7 @@ async fn a_treatment_plan_from_decision_to_review() {
     .await;
     assert_eq!(status, 303);
     let home = get_text(&office, &s.url("/")).await;
-    assert!(!home.contains("id=\"my-actions\""), "{home}");
+    assert!(!home.contains("例外の棚卸しと移行計画の作成"), "{home}");
     let (status, _, _) = post_form(
         &office,
         &s,
@@ -750,4 +758,102 @@ async fn a_treatment_plan_from_decision_to_review() {
     assert_eq!(status, 303);
     let page = get_text(&ceo, &s.url(&location)).await;
     assert!(page.contains("拠点の是正は来年度も続ける"), "{page}");
+}
+
+/// Story 2's plan through the API: read while it waits, approved by the apparel maker's
+/// CEO, then progress and the review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_treatment_plan_through_the_api() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let ceo = token_for(&s, "ceo@x-apparel.example").await;
+    let office = token_for(&s, "office@x-apparel.example").await;
+    let other = token_for(&s, "office@a-group.example").await;
+    let call = |token: String, method: Method, path: String, body: Value| {
+        let c = reqwest::Client::new();
+        let url = s.url(&path);
+        async move {
+            let mut req = c.request(method.clone(), url).bearer_auth(token);
+            if method != Method::GET {
+                req = req.json(&body);
+            }
+            let res = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (_, inbox) = call(
+        ceo.clone(),
+        Method::GET,
+        "/api/v1/approvals".into(),
+        Value::Null,
+    )
+    .await;
+    let plan = inbox["items"]
+        .as_array()
+        .and_then(|l| l.iter().find(|a| a["kind"] == "risk_treatment_plan"))
+        .map(|a| a["latest"]["id"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_else(|| panic!("{inbox}"));
+    let (status, p) = call(
+        ceo.clone(),
+        Method::GET,
+        format!("/api/v1/risk/plans/{plan}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["state"], "submitted");
+    assert_eq!(
+        p["risks"][0]["treatment"]["actions"][0]["what"],
+        "WAFを導入する"
+    );
+    assert_eq!(p["risks"][1]["treatment"]["accepted_by"], "押尾 EC事業部長");
+    let (status, _) = call(
+        other,
+        Method::GET,
+        format!("/api/v1/risk/plans/{plan}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404, "another group's user");
+    let (status, refused) = call(
+        office.clone(),
+        Method::PUT,
+        format!("/api/v1/risk/plans/{plan}/treatments/R-02"),
+        serde_json::json!({"decision": "retain"}),
+    )
+    .await;
+    assert_eq!(
+        status, 409,
+        "a submitted plan waits for its decision: {refused}"
+    );
+    let (status, approved) = call(
+        ceo.clone(),
+        Method::POST,
+        format!("/api/v1/approvals/{plan}/approve"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    let (status, done) = call(
+        office.clone(),
+        Method::POST,
+        format!("/api/v1/risk/plans/{plan}/treatments/R-01/actions/0"),
+        serde_json::json!({"status": "done", "note": "本番に適用"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(
+        done["risks"][0]["treatment"]["actions"][0]["status"],
+        "done"
+    );
+    let (status, reviewed) = call(
+        office,
+        Method::POST,
+        format!("/api/v1/risk/plans/{plan}/review"),
+        serde_json::json!({"worked": "WAFが公表直後の攻撃を止めた", "carry_over": "パッチ予算"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{reviewed}");
+    assert_eq!(reviewed["review_carry_over"], "パッチ予算");
 }

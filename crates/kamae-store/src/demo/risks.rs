@@ -3,8 +3,11 @@
 //! the supply chain — approved by the CEO; and story 2's EC-site risks waiting for the
 //! apparel maker's executives.
 
+use chrono::NaiveDate;
+use kamae_core::Problem;
 use kamae_core::risk::{
-    BUILTIN_MATRIX, Coverage, ImpactDefinition, ImpactKind, Method, Rating, RiskEntry,
+    ActionStatus, BUILTIN_MATRIX, Coverage, ImpactDefinition, ImpactKind, Method, Rating,
+    RiskEntry, Treatment, TreatmentAction, TreatmentDecision,
 };
 
 use super::{code, email};
@@ -45,6 +48,45 @@ fn risk(
         exceptions: vec![],
         advice: vec![],
     })
+}
+
+fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        Problem::new(
+            "demo_failed",
+            "デモの日付が不正です",
+            "a demo date is invalid",
+        )
+        .into()
+    })
+}
+
+fn action(what: &str, owner: &str, due_on: NaiveDate, cost_yen: Option<i64>) -> TreatmentAction {
+    TreatmentAction {
+        what: what.into(),
+        owner: owner.into(),
+        due_on,
+        cost_yen,
+        status: ActionStatus::Open,
+        done_on: None,
+        note: String::new(),
+    }
+}
+
+fn treat(
+    risk: &str,
+    decision: TreatmentDecision,
+    note: &str,
+    accepted_by: &str,
+    actions: Vec<TreatmentAction>,
+) -> Treatment {
+    Treatment {
+        risk: risk.into(),
+        decision,
+        note: note.into(),
+        accepted_by: accepted_by.into(),
+        actions,
+    }
 }
 
 fn impacts() -> Vec<ImpactDefinition> {
@@ -206,6 +248,73 @@ impl Store {
         }
         self.submit_artifact(&office, id).await?;
         self.approve_artifact(&ceo, id).await?;
+        // The plan the CEO approved; one action is overdue on the CISO's home page.
+        let plan = self
+            .new_treatment_plan(&office, id, "A社グループ リスク対応計画 2026年度")
+            .await?;
+        let treatments = vec![
+            treat(
+                "R-01",
+                TreatmentDecision::Reduce,
+                "口頭の合意をなくし、例外はすべて記録と期限で管理する。",
+                "",
+                vec![
+                    action(
+                        "期限切れの例外・移行措置の棚卸しと是正計画（X社 NET-01 ほか）",
+                        "ciso@a-group.example",
+                        date(2026, 10, 31)?,
+                        None,
+                    ),
+                    action(
+                        "X社 工場ネットワークへのUTM導入",
+                        "X社 情報システム課",
+                        date(2027, 3, 31)?,
+                        Some(4_000_000),
+                    ),
+                ],
+            ),
+            treat(
+                "R-02",
+                TreatmentDecision::Reduce,
+                "",
+                "",
+                vec![action(
+                    "Z社を報告の対象に加え、初回の自己点検を依頼する",
+                    "office@a-group.example",
+                    date(2026, 12, 25)?,
+                    None,
+                )],
+            ),
+            treat(
+                "R-03",
+                TreatmentDecision::Reduce,
+                "",
+                "",
+                vec![action(
+                    "グループ全社で標的型メール訓練を行う",
+                    "CISO室",
+                    date(2027, 2, 28)?,
+                    Some(1_500_000),
+                )],
+            ),
+            treat(
+                "R-04",
+                TreatmentDecision::Transfer,
+                "賠償の一部はサイバー保険に移し、委託先の確認は来年度の基準改訂で扱う。",
+                "",
+                vec![action(
+                    "サイバー保険の契約（委託先経由の事故を含む）",
+                    "調達部",
+                    date(2027, 1, 31)?,
+                    Some(2_000_000),
+                )],
+            ),
+        ];
+        for t in treatments {
+            self.save_treatment(&office, plan.id(), t).await?;
+        }
+        self.submit_artifact(&office, plan.id()).await?;
+        self.approve_artifact(&ceo, plan.id()).await?;
         Ok(())
     }
 
@@ -273,6 +382,43 @@ impl Store {
         self.save_risk(&office, id, None, vulns).await?;
         self.save_risk(&office, id, None, mail).await?;
         self.submit_artifact(&office, id).await?;
+        let ceo = self
+            .actor_for_email(&email("ceo@x-apparel.example")?)
+            .await?;
+        self.approve_artifact(&ceo, id).await?;
+        // The plan waits for the executives: the WAF is in, the patch budget is not, and the
+        // risk that remains is retained by the EC department's head.
+        let plan = self
+            .new_treatment_plan(&office, id, "X社 統合ECサイトのリスク対応計画 2026年度")
+            .await?;
+        self.save_treatment(
+            &office,
+            plan.id(),
+            treat(
+                "R-01",
+                TreatmentDecision::Reduce,
+                "WAFで公表直後の攻撃を止める。運用開始後のパッチ予算は今年度は見送り、残るリスクはEC事業部長が受容する（来年度の予算で再検討）。",
+                "",
+                vec![
+                    action("WAFを導入する", "システム管理課", date(2026, 12, 31)?, Some(3_000_000)),
+                    action("運用開始後のパッチ適用予算を来年度の事業計画に入れる", "EC事業部", date(2027, 3, 31)?, Some(6_000_000)),
+                ],
+            ),
+        )
+        .await?;
+        self.save_treatment(
+            &office,
+            plan.id(),
+            treat(
+                "R-02",
+                TreatmentDecision::Retain,
+                "管理画面は社内からのみ、多要素認証で使う。訓練は来年度。",
+                "押尾 EC事業部長",
+                vec![],
+            ),
+        )
+        .await?;
+        self.submit_artifact(&office, plan.id()).await?;
         Ok(())
     }
 }

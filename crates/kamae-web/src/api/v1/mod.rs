@@ -9,6 +9,7 @@ mod org;
 mod quant;
 mod risk;
 mod standard;
+mod treatment;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -63,6 +64,11 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(risk::confirm_risk))
         .routes(routes!(risk::archive_risk))
         .routes(routes!(risk::copy_assessment))
+        .routes(routes!(treatment::create_plan))
+        .routes(routes!(treatment::get_plan))
+        .routes(routes!(treatment::put_treatment))
+        .routes(routes!(treatment::action_progress))
+        .routes(routes!(treatment::review_plan))
         .routes(routes!(applicability::list_applicability))
         .routes(routes!(applicability::get_company_standard))
         .routes(routes!(applicability::save_agreement))

@@ -469,7 +469,11 @@ const ASSESSMENT: RecordKind = RecordKind::Artifact(ArtifactKind::RiskAssessment
 
 /// The assessment an address names, for `action`; a risk_assessment written as a plain
 /// document is refused as such after its artifact's access decision.
-async fn load(user: &ApiUser, id: &str, action: Action) -> Result<AssessmentView, ApiError> {
+pub(super) async fn load(
+    user: &ApiUser,
+    id: &str,
+    action: Action,
+) -> Result<AssessmentView, ApiError> {
     let id: ArtifactVersionId = id
         .parse()
         .map_err(|_| user.fail(crate::error::Failure::not_found()))?;
