@@ -1,33 +1,16 @@
 //! The standard's items as a table: the template, CSV and XLSX in, CSV and XLSX out. The
 //! column headers are fixed, in Japanese or in English (`docs/formats.md`).
 
-use std::io::Cursor;
-
 use kamae_core::Problem;
 use kamae_core::rules::{Criterion, FrameworkRef, ProductOption, StandardItem, Tier, check_items};
 use kamae_core::text::Code;
 
 use crate::table::Table;
-use crate::text::{decode, neutralise, unneutralise};
-use crate::{FileProblem, FileProblems, MAX_FILE_BYTES, too_large};
+use crate::text::unneutralise;
+use crate::{FileProblem, FileProblems};
 
-/// A column of the items table: its key, its English and Japanese headers, whether a row
-/// must fill it.
-pub struct Column {
-    pub key: &'static str,
-    pub en: &'static str,
-    pub ja: &'static str,
-    pub required: bool,
-}
-
-const fn col(key: &'static str, en: &'static str, ja: &'static str, required: bool) -> Column {
-    Column {
-        key,
-        en,
-        ja,
-        required,
-    }
-}
+pub use crate::table::Column;
+use crate::table::col;
 
 pub const COLUMNS: [Column; 14] = [
     col("code", "code", "項目ID", true),
@@ -87,19 +70,6 @@ impl Format {
     }
 }
 
-fn header_key(h: &str) -> Option<&'static str> {
-    let h = h.trim().trim_start_matches('\u{feff}');
-    let folded: String = h
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-'))
-        .collect();
-    COLUMNS
-        .iter()
-        .find(|c| c.ja == h || c.en.replace(' ', "") == folded || c.key.replace('_', "") == folded)
-        .map(|c| c.key)
-}
-
 /// Splits a list cell: items separated by `;`, `；` or line breaks.
 fn list(cell: &str) -> Vec<String> {
     cell.split(['\n', ';', '；'])
@@ -110,60 +80,8 @@ fn list(cell: &str) -> Vec<String> {
 
 /// Items from a table, every row checked; nothing comes back unless every row is right.
 fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblems> {
+    let keys = crate::table::keys_of(file, &table.header, &COLUMNS)?;
     let mut problems = Vec::new();
-    let mut keys: Vec<Option<&'static str>> = Vec::new();
-    for h in &table.header {
-        let k = header_key(h);
-        if k.is_none() && !h.trim().is_empty() {
-            problems.push(
-                FileProblem::new(
-                    file,
-                    Problem::new(
-                        "unknown_column",
-                        format!("列 {h:?} は使えません（docs/formats.md の列名を使ってください）"),
-                        format!("column {h:?} is not one of the items table's columns (see docs/formats.md)"),
-                    ),
-                )
-                .row(1)
-                .field(h.clone()),
-            );
-        }
-        if let Some(k) = k
-            && keys.contains(&Some(k))
-        {
-            problems.push(
-                FileProblem::new(
-                    file,
-                    Problem::new(
-                        "duplicate_column",
-                        format!("列 {h:?} が2回あります"),
-                        format!("column {h:?} appears twice"),
-                    ),
-                )
-                .row(1)
-                .field(h.clone()),
-            );
-        }
-        keys.push(k);
-    }
-    for c in COLUMNS.iter().filter(|c| c.required) {
-        if !keys.contains(&Some(c.key)) {
-            problems.push(
-                FileProblem::new(
-                    file,
-                    Problem::new(
-                        "missing_column",
-                        format!("必須の列「{}」（{}）がありません", c.ja, c.en),
-                        format!("the required column {:?} ({}) is missing", c.en, c.ja),
-                    ),
-                )
-                .row(1),
-            );
-        }
-    }
-    if !problems.is_empty() {
-        return Err(FileProblems(problems));
-    }
     let mut items = Vec::new();
     let mut rows = Vec::new();
     // Duplicates are found among every row with a readable code, also rows that fail for
@@ -258,56 +176,7 @@ fn items_from(file: &str, table: Table) -> Result<Vec<StandardItem>, FileProblem
 
 /// Reads items from CSV: UTF-8 (with or without a BOM) or Shift_JIS.
 pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Vec<StandardItem>, FileProblems> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(file, bytes.len()));
-    }
-    let text = decode(bytes).ok_or_else(|| {
-        FileProblems::one(FileProblem::new(
-            file,
-            Problem::new(
-                "unreadable_encoding",
-                "文字コードを読めません（UTF-8 か Shift_JIS で保存してください）",
-                "the text encoding cannot be read (save the file as UTF-8 or Shift_JIS)",
-            ),
-        ))
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut header = None;
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            FileProblems::one(
-                FileProblem::new(
-                    file,
-                    Problem::new(
-                        "malformed_csv",
-                        format!("CSVとして読めません: {e}"),
-                        format!("not readable as CSV: {e}"),
-                    ),
-                )
-                .row(i + 1),
-            )
-        })?;
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        match header {
-            None => header = Some(cells),
-            Some(_) => rows.push((i + 1, cells)),
-        }
-    }
-    let Some(header) = header else {
-        return Err(FileProblems::one(FileProblem::new(
-            file,
-            Problem::new(
-                "empty_file",
-                "ファイルが空です（見出しの行がありません）",
-                "the file is empty (no header row)",
-            ),
-        )));
-    };
-    items_from(file, Table::checked(file, header, rows)?)
+    items_from(file, crate::table::read_csv(file, bytes)?)
 }
 
 fn row_of(item: &StandardItem) -> Vec<String> {
@@ -376,14 +245,7 @@ fn header_row(h: Headers) -> Vec<&'static str> {
 
 /// Items as CSV: UTF-8 with a BOM (so that Excel opens it as UTF-8), formulas neutralised.
 pub fn write_csv(items: &[StandardItem], headers: Headers) -> Vec<u8> {
-    let mut out = vec![0xEF, 0xBB, 0xBF];
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record(header_row(headers));
-    for item in items {
-        let _ = w.write_record(row_of(item).iter().map(|c| neutralise(c)));
-    }
-    out.extend(w.into_inner().unwrap_or_default());
-    out
+    crate::table::write_csv(&header_row(headers), items.iter().map(row_of))
 }
 
 /// One example row, for the template.
@@ -418,92 +280,16 @@ pub fn template_csv() -> Result<Vec<u8>, Problem> {
 
 /// Items as an XLSX workbook (one sheet, 「基準項目」), formulas neutralised.
 pub fn write_xlsx(items: &[StandardItem], headers: Headers) -> Result<Vec<u8>, Problem> {
-    use rust_xlsxwriter::{Format as CellFormat, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| {
-        Problem::new(
-            "xlsx_failed",
-            format!("XLSXを書けませんでした: {e}"),
-            format!("could not write XLSX: {e}"),
-        )
-    };
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("基準項目").map_err(fail)?;
-    let bold = CellFormat::new().set_bold();
-    let wrap = CellFormat::new().set_text_wrap();
-    for (i, h) in header_row(headers).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(fail)?;
-    }
-    for (r, item) in items.iter().enumerate() {
-        for (i, cell) in row_of(item).iter().enumerate() {
-            // Written as strings, never as formulas; the apostrophe keeps Excel from
-            // reading a leading = + - @ as one when the cell is edited.
-            sheet
-                .write_string_with_format(r as u32 + 1, i as u16, neutralise(cell), &wrap)
-                .map_err(fail)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 2).map_err(fail)?;
-    book.save_to_buffer().map_err(fail)
+    crate::table::write_xlsx("基準項目", &header_row(headers), items.iter().map(row_of), 2)
 }
 
 pub fn template_xlsx() -> Result<Vec<u8>, Problem> {
     write_xlsx(&[example_item()?], Headers::Japanese)
 }
 
-/// Largest total size the parts of an XLSX file may unpack to.
-pub const MAX_XLSX_UNPACKED: u64 = 200 * 1024 * 1024;
-
 /// Reads items from the first sheet of an XLSX workbook.
 pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Vec<StandardItem>, FileProblems> {
-    use calamine::{Data, Reader, Xlsx};
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(file, bytes.len()));
-    }
-    let broken = |e: String| {
-        FileProblems::one(FileProblem::new(
-            file,
-            Problem::new(
-                "malformed_xlsx",
-                format!("XLSXとして読めません: {e}"),
-                format!("not readable as XLSX: {e}"),
-            ),
-        ))
-    };
-    crate::zip_guard(file, bytes, MAX_XLSX_UNPACKED)?;
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
-    let sheet = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| broken("シートがありません / no sheet".into()))?
-        .map_err(|e| broken(e.to_string()))?;
-    let mut rows_iter = sheet.rows();
-    let header: Vec<String> = match rows_iter.next() {
-        Some(r) => r.iter().map(|c| c.to_string()).collect(),
-        None => {
-            return Err(FileProblems::one(FileProblem::new(
-                file,
-                Problem::new(
-                    "empty_file",
-                    "シートが空です（見出しの行がありません）",
-                    "the sheet is empty (no header row)",
-                ),
-            )));
-        }
-    };
-    let mut rows = Vec::new();
-    for (i, r) in rows_iter.enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|c| match c {
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                other => other.to_string(),
-            })
-            .collect();
-        rows.push((i + 2, cells));
-    }
-    items_from(file, Table::checked(file, header, rows)?)
+    items_from(file, crate::table::read_xlsx(file, bytes)?)
 }
 
 /// One item as a form gives it: column keys (those of [`COLUMNS`]) with their text, read
