@@ -65,4 +65,5 @@ typed_id! {
     AdviceId => "助言", "advice";
     WatchEntryId => "動向の記録", "watch list entry";
     RiskMatrixId => "リスクマトリクス", "risk matrix";
+    AssetId => "情報資産", "information asset";
 }

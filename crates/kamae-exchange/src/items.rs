@@ -280,7 +280,12 @@ pub fn template_csv() -> Result<Vec<u8>, Problem> {
 
 /// Items as an XLSX workbook (one sheet, 「基準項目」), formulas neutralised.
 pub fn write_xlsx(items: &[StandardItem], headers: Headers) -> Result<Vec<u8>, Problem> {
-    crate::table::write_xlsx("基準項目", &header_row(headers), items.iter().map(row_of), 2)
+    crate::table::write_xlsx(
+        "基準項目",
+        &header_row(headers),
+        items.iter().map(row_of),
+        2,
+    )
 }
 
 pub fn template_xlsx() -> Result<Vec<u8>, Problem> {

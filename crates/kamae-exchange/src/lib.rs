@@ -2,6 +2,7 @@
 //! and reports each problem with where it is (file, row or JSON path, field) in Japanese and
 //! English; every writer neutralises what a spreadsheet would run as a formula.
 
+pub mod assets;
 pub mod ciso_assistant;
 pub mod items;
 pub mod oscal;

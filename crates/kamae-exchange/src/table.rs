@@ -123,7 +123,9 @@ pub fn keys_of(
                     Problem::new(
                         "unknown_column",
                         format!("列 {h:?} は使えません（docs/formats.md の列名を使ってください）"),
-                        format!("column {h:?} is not one of this table's columns (see docs/formats.md)"),
+                        format!(
+                            "column {h:?} is not one of this table's columns (see docs/formats.md)"
+                        ),
                     ),
                 )
                 .row(1)

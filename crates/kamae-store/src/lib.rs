@@ -11,6 +11,7 @@ pub mod advice;
 pub mod applicability;
 pub mod approval;
 pub mod artifact;
+pub mod assets;
 pub mod audit;
 pub mod backup;
 pub mod demo;

@@ -18,6 +18,7 @@ both_backends!(
     an_assessment_is_rated_evaluated_and_approved,
     last_years_assessment_is_copied_with_every_rating_to_confirm,
     a_treatment_plan_goes_through_approval_and_is_followed_to_its_review,
+    the_asset_inventory_is_imported_whole_per_company,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -542,4 +543,84 @@ async fn a_treatment_plan_goes_through_approval_and_is_followed_to_its_review(t:
         .history(&f.auditor, "risk_treatment", &format!("{}:R-01", p.id()))
         .await);
     assert!(history.len() >= 3, "{history:?}");
+}
+
+fn asset(c: &str, company: &str, department: Option<&str>) -> kamae_core::risk::InformationAsset {
+    kamae_core::risk::InformationAsset {
+        code: code(c),
+        company: code(company),
+        department: department.map(code),
+        name: format!("{c} の資産"),
+        kind: kamae_core::risk::AssetKind::System,
+        owner: "情報システム課長".into(),
+        classification: "社外秘".into(),
+        confidentiality: 3,
+        integrity: 2,
+        availability: 2,
+        location: "本社".into(),
+        operations: vec!["受注".into()],
+        note: String::new(),
+    }
+}
+
+async fn the_asset_inventory_is_imported_whole_per_company(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let ec = f.dept_x_ec.code.to_string();
+    let file = vec![asset("AS-1", "X", None), asset("AS-2", "X", Some(&ec))];
+    let dry = ok(s.import_assets(&f.lead_x, file.clone(), true).await);
+    assert_eq!(dry.added, ["AS-1", "AS-2"]);
+    assert!(
+        ok(s.assets(&f.lead_x).await).is_empty(),
+        "a dry run writes nothing"
+    );
+    // Y's lead cannot keep X's assets; the refusal names the asset and says nothing of X.
+    let e = s
+        .import_assets(&f.lead_y, file.clone(), false)
+        .await
+        .expect_err("refused");
+    assert!(
+        e.to_string().contains("AS-1") && e.to_string().contains("company X"),
+        "{e}"
+    );
+    // One bad row (another company's department) and nothing is written.
+    let mut mixed = file.clone();
+    mixed.push(asset("AS-3", "Y", Some(&ec)));
+    let e = s
+        .import_assets(&f.office, mixed, false)
+        .await
+        .expect_err("refused");
+    assert!(
+        e.to_string().contains("AS-3") && e.to_string().contains("no department"),
+        "{e}"
+    );
+    assert!(ok(s.assets(&f.office).await).is_empty());
+    let done = ok(s.import_assets(&f.lead_x, file.clone(), false).await);
+    assert_eq!(done.added.len(), 2);
+    let rows = audit_rows(s).await;
+    let again = ok(s.import_assets(&f.lead_x, file.clone(), false).await);
+    assert_eq!((again.unchanged, again.added.len()), (2, 0));
+    assert_eq!(
+        audit_rows(s).await,
+        rows,
+        "the same file again writes nothing"
+    );
+    let mut changed = file;
+    changed[0].availability = 3;
+    let report = ok(s.import_assets(&f.lead_x, changed, false).await);
+    assert_eq!(report.changed, ["AS-1"]);
+    assert_eq!(ok(s.assets(&f.office).await)[0].availability, 3);
+    // The EC department's manager sees only the department's asset; Y sees none.
+    let seen = ok(s.assets(&f.manager_ec).await);
+    assert_eq!(
+        seen.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(),
+        ["AS-2"]
+    );
+    assert!(ok(s.assets(&f.lead_y).await).is_empty());
+    // An id taken at a company the importer cannot reach is refused, not overwritten.
+    let e = s
+        .import_assets(&f.lead_y, vec![asset("AS-1", "Y", None)], false)
+        .await
+        .expect_err("refused");
+    assert!(e.to_string().contains("another company"), "{e}");
 }

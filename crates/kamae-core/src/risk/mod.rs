@@ -1,10 +1,13 @@
 //! Role E: risk management — the criteria an assessment rates risks against (risk matrices
-//! of likelihood and impact levels), the register built on them, and the treatment plan.
+//! of likelihood and impact levels), the information-asset inventory, the register built on
+//! them, and the treatment plan.
 
+mod asset;
 mod matrix;
 mod register;
 mod treatment;
 
+pub use asset::*;
 pub use matrix::*;
 pub use register::*;
 pub use treatment::*;

@@ -101,3 +101,28 @@ CREATE TABLE treatment_actions (
     PRIMARY KEY (plan_id, risk_code, position),
     FOREIGN KEY (group_id, plan_id) REFERENCES risk_treatment_plans(group_id, id)
 );
+
+-- The information-asset inventory: information and systems per company (and department),
+-- with owner, classification, C/I/A values (1–3), where they live, and the business
+-- operations that depend on them (JSON array). Ids are unique in the group.
+CREATE TABLE information_assets (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    code TEXT NOT NULL,
+    company_id TEXT NOT NULL,
+    department_id TEXT,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('information', 'system', 'service', 'device')),
+    owner TEXT NOT NULL,
+    classification TEXT NOT NULL,
+    confidentiality INTEGER NOT NULL,
+    integrity INTEGER NOT NULL,
+    availability INTEGER NOT NULL,
+    location TEXT NOT NULL,
+    operations TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    archived_at TEXT,
+    UNIQUE (group_id, code),
+    FOREIGN KEY (group_id, company_id) REFERENCES companies(group_id, id)
+);
