@@ -160,6 +160,10 @@ pub const ROUTES: &[Route] = &[
         Record(STANDARD, Action::Write),
     ),
     r("GET", "/risk", SignedIn),
+    // The inventory shows and takes only what the caller's grants reach, row by row.
+    r("GET", "/risk/assets", SignedIn),
+    r("POST", "/risk/assets", SignedIn),
+    r("GET", "/risk/assets/export", SignedIn),
     r("GET", "/risk/assessments/new", SignedIn),
     r("POST", "/risk/assessments", Record(ARTIFACT, Action::Write)),
     r(

@@ -619,6 +619,7 @@ async fn call(
         "/standard/export" | "/api/v1/standard/export" => path.push_str("?format=xlsx"),
         "/api/v1/standard/import" => path.push_str("?format=csv"),
         "/api/v1/frameworks/import" => path.push_str("?format=oscal"),
+        "/risk/assets/export" => path.push_str("?format=csv"),
         _ => {}
     }
     if route.path == "/standard/compare" || route.path == "/api/v1/standard/compare" {

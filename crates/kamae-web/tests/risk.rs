@@ -857,3 +857,60 @@ async fn a_treatment_plan_through_the_api() {
     assert_eq!(status, 200, "{reviewed}");
     assert_eq!(reviewed["review_carry_over"], "パッチ予算");
 }
+
+/// X社's security lead keeps X社's inventory: a refused file says where, a good one goes in,
+/// another company's viewer sees none of it, and it comes back out as CSV.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inventory_is_kept_by_each_company() {
+    let s = Server::start().await;
+    let lead = s.signed_in("lead-x@a-group.example").await;
+    let page = get_text(&lead, &s.url("/risk/assets")).await;
+    let csrf = hidden(&page, "_csrf");
+    let good = "資産ID,会社,名称,種別,管理責任者,分類,機密性,完全性,可用性,保管場所,依存する業務\n\
+                XA-9,X,図面サーバ,システム,X社 設計部長,機密,3,3,2,X1工場,設計; 生産\n";
+    let (status, refused) = upload(
+        &lead,
+        &s,
+        "/risk/assets",
+        &csrf,
+        "assets.csv",
+        good.replace(",X,図面", ",B,図面").into_bytes(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 422, "B is not X's lead's company");
+    assert!(
+        refused.contains("XA-9") && refused.contains("会社 B"),
+        "{refused}"
+    );
+    let (status, done) = upload(
+        &lead,
+        &s,
+        "/risk/assets",
+        &csrf,
+        "assets.csv",
+        good.as_bytes().to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert!(
+        done.contains("図面サーバ") && done.contains("id=\"outcome\""),
+        "{done}"
+    );
+    let viewer = s.signed_in("viewer-b@a-group.example").await;
+    assert!(
+        !get_text(&viewer, &s.url("/risk/assets"))
+            .await
+            .contains("図面サーバ")
+    );
+    let csv = lead
+        .get(s.url("/risk/assets/export?format=csv&headers=en"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(csv.contains("asset id") && csv.contains("XA-9"), "{csv}");
+}

@@ -73,6 +73,9 @@ pub enum Command {
     /// libraries).
     #[command(subcommand)]
     Framework(FrameworkCommand),
+    /// The information-asset inventory (role E): import and export as CSV or XLSX.
+    #[command(subcommand)]
+    Asset(AssetCommand),
     /// Risk matrices for risk assessments (role E): kamae's own 5 × 5 and imported ones.
     #[command(subcommand, name = "risk-matrix")]
     RiskMatrix(RiskMatrixCommand),
@@ -532,6 +535,35 @@ pub enum FrameworkCommand {
         code: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssetCommand {
+    /// Import assets from CSV (UTF-8 or Shift_JIS) or XLSX: each row names its company by
+    /// code; rows add assets or change those of the same id; a file with any problem writes
+    /// nothing. The columns are in docs/formats.md.
+    Import {
+        file: PathBuf,
+        /// csv or xlsx; from the file's extension when left out.
+        #[arg(long)]
+        format: Option<String>,
+        /// Show what would be added and changed; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the assets you can see.
+    Export {
+        /// csv or xlsx
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The language of the column headers: ja or en (both are read back).
+        #[arg(long, default_value = "ja")]
+        headers: String,
     },
 }
 

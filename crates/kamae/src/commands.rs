@@ -172,6 +172,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Standard(c) => crate::standard::standard(&cli, c).await,
         Command::Framework(c) => crate::standard::framework(&cli, c).await,
         Command::RiskMatrix(c) => crate::risk::risk_matrix(&cli, c).await,
+        Command::Asset(c) => crate::risk::asset(&cli, c).await,
         Command::Quant(QuantCommand::Run {
             model,
             trials,

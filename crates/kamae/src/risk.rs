@@ -1,13 +1,13 @@
-//! Role E on the command line: risk matrices.
+//! Role E on the command line: risk matrices and the information-asset inventory.
 
 use std::process::ExitCode;
 
 use kamae_store::ReferenceImport;
 
-use crate::cli::{Cli, RiskMatrixCommand};
+use crate::cli::{AssetCommand, Cli, RiskMatrixCommand};
 use crate::commands::{Result, acting, open, problem};
 use crate::output::{print_json, print_lines, table};
-use crate::standard::{file_problems, name_of, read_file};
+use crate::standard::{file_problems, name_of, read_file, write_file};
 
 pub async fn risk_matrix(cli: &Cli, c: &RiskMatrixCommand) -> Result<ExitCode> {
     let store = open(cli, false).await?;
@@ -137,6 +137,59 @@ pub async fn risk_matrix(cli: &Cli, c: &RiskMatrixCommand) -> Result<ExitCode> {
                 }));
                 print_lines(lines);
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn asset(cli: &Cli, c: &AssetCommand) -> Result<ExitCode> {
+    use kamae_exchange::items::Headers;
+    let store = open(cli, false).await?;
+    let me = acting(cli, &store).await?;
+    match c {
+        AssetCommand::Import {
+            file,
+            format,
+            dry_run,
+            json,
+        } => {
+            let name = name_of(file);
+            let format = kamae_exchange::assets::format_of(&name, format.as_deref())?;
+            let bytes = read_file(file)?;
+            let read =
+                kamae_exchange::assets::read(&name, &bytes, format).map_err(file_problems)?;
+            let report = store.import_assets(&me, read, *dry_run).await?;
+            if *json {
+                print_json(&report)?;
+            } else {
+                let (added, changed) = if *dry_run {
+                    ("追加される / would be added", "変更される / would change")
+                } else {
+                    ("追加しました / added", "変更しました / changed")
+                };
+                println!("{added}: {}", report.added.len());
+                print_lines(report.added.iter().map(|c| format!("  + {c}")));
+                println!("{changed}: {}", report.changed.len());
+                print_lines(report.changed.iter().map(|c| format!("  ~ {c}")));
+                println!("変更なし / unchanged: {}", report.unchanged);
+            }
+        }
+        AssetCommand::Export {
+            format,
+            out,
+            headers,
+        } => {
+            let format = kamae_exchange::assets::format_of(&name_of(out), Some(format))?;
+            let headers = Headers::parse(headers)?;
+            let assets = store.assets(&me).await?;
+            let bytes = kamae_exchange::assets::write(&assets, format, headers)?;
+            write_file(out, &bytes)?;
+            eprintln!(
+                "{} 件の資産を書き出しました / exported {} assets to {}",
+                assets.len(),
+                assets.len(),
+                out.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

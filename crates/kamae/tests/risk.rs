@@ -146,3 +146,105 @@ fn risk_matrices_are_imported_listed_and_refused_when_wrong() {
         eprintln!("skipped: {} is absent", critical.display());
     }
 }
+
+#[test]
+fn the_asset_inventory_goes_in_and_out_as_csv_and_xlsx() {
+    let dir = own_group();
+    let d = dir.path();
+    ok(as_office(
+        d,
+        &[
+            "org",
+            "add-company",
+            "--code",
+            "X",
+            "--name",
+            "X社",
+            "--kind",
+            "subsidiary",
+        ],
+    ));
+    let good = path(d, "assets.csv");
+    std::fs::write(
+        &good,
+        "資産ID,会社,名称,種別,管理責任者,分類,機密性,完全性,可用性,保管場所,依存する業務\n\
+         AS-001,X,顧客データベース,情報,営業部長,機密,3,3,2,本社DC,受注; 出荷\n\
+         AS-002,X,生産管理システム,システム,工場長,社外秘,2,3,3,X1工場,生産\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // A row naming a company that does not exist, and a value out of range: both named,
+    // nothing written.
+    let bad = path(d, "bad.csv");
+    std::fs::write(
+        &bad,
+        "資産ID,会社,名称,種別,管理責任者,機密性,完全性,可用性\n\
+         AS-001,X,顧客データベース,情報,営業部長,3,3,5\n\
+         AS-009,Q,謎の資産,情報,誰か,1,1,1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = as_office(d, &["asset", "import", &bad]);
+    fails(&r);
+    assert!(
+        r.stderr.contains("bad.csv")
+            && r.stderr.contains("2行目")
+            && r.stderr.contains("availability"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(&bad, "資産ID,会社,名称,種別,管理責任者,機密性,完全性,可用性\nAS-009,Q,謎の資産,情報,誰か,1,1,1\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = as_office(d, &["asset", "import", &bad]);
+    fails(&r);
+    assert!(
+        r.stderr.contains("AS-009") && r.stderr.contains("company Q"),
+        "{}",
+        r.stderr
+    );
+
+    let dry = json(&ok(as_office(
+        d,
+        &["asset", "import", &good, "--dry-run", "--json"],
+    )));
+    assert_eq!(dry["added"].as_array().map(Vec::len), Some(2));
+    let out = ok(as_office(d, &["asset", "import", &good]));
+    assert!(out.contains("AS-001"), "{out}");
+    let again = json(&ok(as_office(d, &["asset", "import", &good, "--json"])));
+    assert_eq!(again["unchanged"], 2);
+    // Out as XLSX with English headers, and back in: nothing changes.
+    let xlsx = path(d, "assets.xlsx");
+    ok(as_office(
+        d,
+        &[
+            "asset",
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            &xlsx,
+            "--headers",
+            "en",
+        ],
+    ));
+    let back = json(&ok(as_office(d, &["asset", "import", &xlsx, "--json"])));
+    assert_eq!(
+        (
+            back["unchanged"].as_u64(),
+            back["added"].as_array().map(Vec::len)
+        ),
+        (Some(2), Some(0))
+    );
+    let csv = path(d, "out.csv");
+    ok(as_office(
+        d,
+        &["asset", "export", "--format", "csv", "--out", &csv],
+    ));
+    let text = std::fs::read_to_string(&csv).unwrap_or_default();
+    assert!(
+        text.starts_with('\u{feff}')
+            && text.contains("資産ID")
+            && text.contains("顧客データベース"),
+        "{text}"
+    );
+    // The viewer sees the assets but cannot import.
+    fails(&kamae(d, &["--as", VIEWER, "asset", "import", &good]));
+}

@@ -5,6 +5,7 @@ mod account;
 mod advice;
 mod applicability;
 mod artifacts;
+mod assets;
 mod auth;
 pub mod exceptions;
 mod forms;
@@ -140,6 +141,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/risk/matrices/{matrix}", get(risk::matrix))
         .route("/risk", get(risk::assessments))
+        .route(
+            "/risk/assets",
+            get(assets::assets)
+                .post(assets::import)
+                .layer(upload_limit()),
+        )
+        .route("/risk/assets/export", get(assets::export))
         .route("/risk/assessments", post(risk::create_assessment))
         .route("/risk/assessments/new", get(risk::new_assessment_form))
         .route("/risk/assessments/{id}", get(risk::assessment))

@@ -81,6 +81,7 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
         RoleArea::E => (
             vec![
                 ("/risk", t.get("risk.assessments")),
+                ("/risk/assets", t.get("asset.title")),
                 ("/risk/matrices", t.get("risk_matrix.title")),
             ],
             t.get("role.not_built_e"),
