@@ -127,10 +127,7 @@ fn document_kind(kind: ArtifactKind) -> String {
 }
 
 fn scope_of(company: Option<CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
-    }
+    Scope::of_company(company)
 }
 
 fn content_hash(title: &str, body: &str, inputs: &[ArtifactVersionId]) -> String {
@@ -984,4 +981,38 @@ pub(crate) async fn stored_version(
         inputs,
         state: ApprovalState::parse(&row.text("state")?)?,
     })
+}
+
+/// Opens a structured version (an assessment's register, a plan's treatments) for a change
+/// of its records, inside the write: a draft as it is, a rejected one revised back to a
+/// draft; a submitted one waits for its decision; an approved one is refused with
+/// `approved`, which says what to do instead.
+pub(crate) async fn open_for_change(
+    w: &mut Write,
+    actor: &Actor,
+    id: ArtifactVersionId,
+    what: (&str, &str),
+    approved: Problem,
+) -> Result<()> {
+    let stored = stored_version(w, actor, id).await?;
+    match stored.state {
+        ApprovalState::Draft => Ok(()),
+        ApprovalState::Rejected => {
+            approval::take_step(w, actor, &id.to_string(), &ApprovalStep::Revise, "").await?;
+            Ok(())
+        }
+        ApprovalState::Submitted => Err(Problem::new(
+            "awaiting_decision",
+            format!(
+                "承認待ちの{}は変更できません。取り下げるか、判断を待ってください",
+                what.0
+            ),
+            format!(
+                "a submitted {} cannot be changed; withdraw it or wait for the decision",
+                what.1
+            ),
+        )
+        .into()),
+        ApprovalState::Approved => Err(approved.into()),
+    }
 }

@@ -6,7 +6,7 @@
 
 use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, RecordKind, Scope};
-use kamae_core::approval::{ApprovalState, ApprovalStep};
+use kamae_core::approval::ApprovalState;
 use kamae_core::artifact::ArtifactKind;
 use kamae_core::ids::{ArtifactVersionId, RiskMatrixId};
 use kamae_core::risk::{
@@ -18,7 +18,6 @@ use kamae_core::text::{Code, required_text};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::approval;
 use crate::artifact::{ArtifactVersion, VersionRef};
 use crate::db::{Row, args, ot, t};
 use crate::write::{Change, Statement, Who, Write, stmt};
@@ -44,6 +43,40 @@ fn hash_of(m: &RiskMatrix) -> Result<(String, String)> {
     let mut h = Sha256::new();
     h.update(body.as_bytes());
     Ok((body, hex::encode(h.finalize())))
+}
+
+/// The statement that writes one risk of the register.
+fn insert_risk(
+    id: ArtifactVersionId,
+    actor: &Actor,
+    e: &RiskEntry,
+    position: i64,
+    to_confirm: bool,
+) -> Result<Statement> {
+    Ok(stmt(
+        INSERT_RISK,
+        args![
+            t(id),
+            t(actor.group()),
+            e.code.as_str(),
+            position,
+            e.title.trim(),
+            e.source.trim(),
+            e.event.trim(),
+            e.causes.trim(),
+            e.consequences.trim(),
+            serde_json::to_string(&e.assets)?,
+            e.owner.trim(),
+            rating_arg(&e.inherent)?,
+            e.inherent_rationale.trim(),
+            rating_arg(&e.residual)?,
+            e.residual_rationale.trim(),
+            serde_json::to_string(&e.items)?,
+            serde_json::to_string(&e.exceptions)?,
+            serde_json::to_string(&e.advice)?,
+            to_confirm
+        ],
+    ))
 }
 
 impl Store {
@@ -427,7 +460,7 @@ impl Store {
             actor,
             Action::Write,
             ASSESSMENT,
-            scope_of(company),
+            Scope::of_company(company),
             ASSESSMENT_WHAT,
         )?;
         let title = required_text(&new.title, "表題", "title")?;
@@ -523,30 +556,21 @@ impl Store {
             actor,
             Action::Write,
             ASSESSMENT,
-            scope_of(a.version.reference.company),
+            Scope::of_company(a.version.reference.company),
             ASSESSMENT_WHAT,
         )?;
-        let stored = crate::artifact::stored_version(w, actor, a.id()).await?;
-        match stored.state {
-            ApprovalState::Draft => Ok(()),
-            ApprovalState::Rejected => {
-                approval::take_step(w, actor, &a.id().to_string(), &ApprovalStep::Revise, "")
-                    .await?;
-                Ok(())
-            }
-            ApprovalState::Submitted => Err(Problem::new(
-                "awaiting_decision",
-                "承認待ちのリスクアセスメントは変更できません。取り下げるか、判断を待ってください",
-                "a submitted risk assessment cannot be changed; withdraw it or wait for the decision",
-            )
-            .into()),
-            ApprovalState::Approved => Err(Problem::new(
+        crate::artifact::open_for_change(
+            w,
+            actor,
+            a.id(),
+            ASSESSMENT_WHAT,
+            Problem::new(
                 "approved_assessment",
                 "承認済みのリスクアセスメントは変更できません。次の年度のアセスメントを始めてください",
                 "an approved risk assessment does not change; start the next year's assessment",
-            )
-            .into()),
-        }
+            ),
+        )
+        .await
     }
 
     /// Writes the assessment's document again from its register, in the same transaction as
@@ -709,30 +733,7 @@ impl Store {
                 args![t(id), o.entry.code.as_str()],
             ));
         }
-        statements.push(stmt(
-            INSERT_RISK,
-            args![
-                t(id),
-                t(actor.group()),
-                entry.code.as_str(),
-                position,
-                entry.title.trim(),
-                entry.source.trim(),
-                entry.event.trim(),
-                entry.causes.trim(),
-                entry.consequences.trim(),
-                serde_json::to_string(&entry.assets)?,
-                entry.owner.trim(),
-                rating_arg(&entry.inherent)?,
-                entry.inherent_rationale.trim(),
-                rating_arg(&entry.residual)?,
-                entry.residual_rationale.trim(),
-                serde_json::to_string(&entry.items)?,
-                serde_json::to_string(&entry.exceptions)?,
-                serde_json::to_string(&entry.advice)?,
-                false
-            ],
-        ));
+        statements.push(insert_risk(id, actor, &entry, position, false)?);
         let mut change = Change::new(
             actor.group(),
             if old.is_some() { "update" } else { "create" },
@@ -837,7 +838,7 @@ impl Store {
             actor,
             Action::Write,
             ASSESSMENT,
-            scope_of(old.version.reference.company),
+            Scope::of_company(old.version.reference.company),
             ASSESSMENT_WHAT,
         )?;
         let title = required_text(title, "表題", "title")?;
@@ -878,30 +879,7 @@ impl Store {
                 Change::new(actor.group(), "create", "risk", format!("{id}:{}", e.code)).after(
                     &serde_json::json!({"risk": e, "to_confirm": true, "copied_from": from}),
                 ),
-                vec![stmt(
-                    INSERT_RISK,
-                    args![
-                        t(id),
-                        t(actor.group()),
-                        e.code.as_str(),
-                        position as i64,
-                        e.title.clone(),
-                        e.source.clone(),
-                        e.event.clone(),
-                        e.causes.clone(),
-                        e.consequences.clone(),
-                        serde_json::to_string(&e.assets)?,
-                        e.owner.clone(),
-                        rating_arg(&e.inherent)?,
-                        e.inherent_rationale.clone(),
-                        rating_arg(&e.residual)?,
-                        e.residual_rationale.clone(),
-                        serde_json::to_string(&e.items)?,
-                        serde_json::to_string(&e.exceptions)?,
-                        serde_json::to_string(&e.advice)?,
-                        true
-                    ],
-                )],
+                vec![insert_risk(id, actor, e, position as i64, true)?],
             )
             .await?;
         }
@@ -939,11 +917,4 @@ pub(crate) async fn is_assessment(
     )
     .await?
     .is_some())
-}
-
-fn scope_of(company: Option<kamae_core::ids::CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
-    }
 }

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, RecordKind, Scope};
-use kamae_core::approval::{ApprovalState, ApprovalStep};
+use kamae_core::approval::ApprovalState;
 use kamae_core::artifact::ArtifactKind;
 use kamae_core::ids::ArtifactVersionId;
 use kamae_core::risk::{
@@ -15,7 +15,6 @@ use kamae_core::risk::{
 use kamae_core::text::required_text;
 use serde::Serialize;
 
-use crate::approval;
 use crate::artifact::ArtifactVersion;
 use crate::db::{args, t};
 use crate::risk::RiskView;
@@ -81,13 +80,6 @@ pub struct OwnedAction {
     pub risk: String,
     pub action: TreatmentAction,
     pub overdue: bool,
-}
-
-fn scope_of(company: Option<kamae_core::ids::CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
-    }
 }
 
 async fn load_treatments(
@@ -207,7 +199,7 @@ impl Store {
     ) -> Result<PlanView> {
         let a = self.assessment(actor, assessment).await?;
         let company = a.version.reference.company;
-        check(actor, Action::Write, PLAN, scope_of(company), WHAT)?;
+        check(actor, Action::Write, PLAN, Scope::of_company(company), WHAT)?;
         let title = required_text(title, "表題", "title")?;
         if a.state() != ApprovalState::Approved {
             return Err(Problem::new(
@@ -257,34 +249,22 @@ impl Store {
             actor,
             Action::Write,
             PLAN,
-            scope_of(p.version.reference.company),
+            Scope::of_company(p.version.reference.company),
             WHAT,
         )?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
-        let stored = crate::artifact::stored_version(&mut w, actor, id).await?;
-        match stored.state {
-            ApprovalState::Draft => {}
-            ApprovalState::Rejected => {
-                approval::take_step(&mut w, actor, &id.to_string(), &ApprovalStep::Revise, "")
-                    .await?;
-            }
-            ApprovalState::Submitted => {
-                return Err(Problem::new(
-                    "awaiting_decision",
-                    "承認待ちの対応計画は変更できません。取り下げるか、判断を待ってください",
-                    "a submitted treatment plan cannot be changed; withdraw it or wait for the decision",
-                )
-                .into());
-            }
-            ApprovalState::Approved => {
-                return Err(Problem::new(
-                    "approved_plan",
-                    "承認済みの対応計画は変更できません。進捗と振り返りを記録してください",
-                    "an approved treatment plan does not change; record progress and the review",
-                )
-                .into());
-            }
-        }
+        crate::artifact::open_for_change(
+            &mut w,
+            actor,
+            id,
+            WHAT,
+            Problem::new(
+                "approved_plan",
+                "承認済みの対応計画は変更できません。進捗と振り返りを記録してください",
+                "an approved treatment plan does not change; record progress and the review",
+            ),
+        )
+        .await?;
         Ok((p, w))
     }
 
@@ -431,7 +411,7 @@ impl Store {
             actor,
             Action::Write,
             PLAN,
-            scope_of(p.version.reference.company),
+            Scope::of_company(p.version.reference.company),
             WHAT,
         )?;
         if p.state() != ApprovalState::Approved {
@@ -493,7 +473,7 @@ impl Store {
             actor,
             Action::Write,
             PLAN,
-            scope_of(p.version.reference.company),
+            Scope::of_company(p.version.reference.company),
             WHAT,
         )?;
         if p.state() != ApprovalState::Approved {

@@ -55,6 +55,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Where a record of a company lives, or the group's when it belongs to no company.
+    pub fn of_company(company: Option<CompanyId>) -> Scope {
+        match company {
+            Some(company) => Scope::Company { company },
+            None => Scope::Group,
+        }
+    }
+
     /// Whether a grant over `self` reaches a record that lives at `other`. Grants reach
     /// down, never up or sideways: a site's practitioner does not see the company's records.
     pub fn covers(&self, other: &Scope) -> bool {

@@ -145,7 +145,7 @@ pub async fn matrix(s: SignedIn, Path(code): Path<String>) -> Result<Response, P
 
 /// Whether the actor may do `action` on an assessment where it lives.
 fn allowed_on(actor: &Actor, action: Action, a: &AssessmentView) -> bool {
-    let scope = scope_of(a.version.reference.company);
+    let scope = Scope::of_company(a.version.reference.company);
     authorize(
         actor,
         action,
@@ -193,7 +193,7 @@ pub async fn assessments(s: SignedIn) -> Result<Response, PageError> {
 }
 
 fn writable_at(actor: &Actor, company: Option<kamae_core::ids::CompanyId>) -> bool {
-    let scope = scope_of(company);
+    let scope = Scope::of_company(company);
     authorize(
         actor,
         Action::Write,
@@ -501,7 +501,13 @@ pub async fn create_assessment(
             )
         }
     };
-    require_at(&ctx, &actor, ASSESSMENT, Action::Write, scope_of(company))?;
+    require_at(
+        &ctx,
+        &actor,
+        ASSESSMENT,
+        Action::Write,
+        Scope::of_company(company),
+    )?;
     let result = match form.parse() {
         Ok(new) => ctx.state.store.new_assessment(&actor, new).await,
         Err(p) => Err(p.into()),
@@ -977,6 +983,31 @@ fn risk_form_page(
 /// The assessment an address names, for `action`. A version of the risk_assessment artifact
 /// written as a plain document (no register) is refused as such, after the same access
 /// decision its artifact gets.
+/// A version that is not the structured record its address expects (written as a plain
+/// document): the access decision its artifact gets, then refused as such.
+pub(super) async fn refuse_plain_document(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: ArtifactVersionId,
+    action: Action,
+    problem: Problem,
+) -> PageError {
+    let v = match ctx.state.store.artifact_version(actor, id).await {
+        Ok(v) => v,
+        Err(e) => return ctx.fail(e),
+    };
+    match require_at(
+        ctx,
+        actor,
+        RecordKind::Artifact(v.reference.kind),
+        action,
+        Scope::of_company(v.reference.company),
+    ) {
+        Err(e) => e,
+        Ok(()) => ctx.fail(problem),
+    }
+}
+
 pub(super) async fn load(
     ctx: &Ctx,
     actor: &Actor,
@@ -992,36 +1023,23 @@ pub(super) async fn load(
                 actor,
                 ASSESSMENT,
                 action,
-                scope_of(a.version.reference.company),
+                Scope::of_company(a.version.reference.company),
             )?;
             Ok(a)
         }
-        Err(e) if e.code() == "not_found" => {
-            let v = store
-                .artifact_version(actor, id)
-                .await
-                .map_err(|e| ctx.fail(e))?;
-            require_at(
-                ctx,
-                actor,
-                RecordKind::Artifact(v.reference.kind),
-                action,
-                scope_of(v.reference.company),
-            )?;
-            Err(ctx.fail(Problem::new(
+        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
+            ctx,
+            actor,
+            id,
+            action,
+            Problem::new(
                 "not_an_assessment",
                 "この成果物は文書として書かれていて、リスク登録簿がありません",
                 "this artifact is written as a document and has no risk register",
-            )))
-        }
+            ),
+        )
+        .await),
         Err(e) => Err(ctx.fail(e)),
-    }
-}
-
-fn scope_of(company: Option<kamae_core::ids::CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
     }
 }
 

@@ -23,13 +23,6 @@ use crate::i18n::Lang;
 
 const PLAN: RecordKind = RecordKind::Artifact(ArtifactKind::RiskTreatmentPlan);
 
-fn scope_of(company: Option<kamae_core::ids::CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
-    }
-}
-
 fn may_write(actor: &Actor, p: &PlanView) -> bool {
     authorize(
         actor,
@@ -37,7 +30,7 @@ fn may_write(actor: &Actor, p: &PlanView) -> bool {
         &Resource {
             group: actor.group(),
             kind: PLAN,
-            scope: scope_of(p.version.reference.company),
+            scope: Scope::of_company(p.version.reference.company),
         },
     ) == Decision::Allow
 }
@@ -192,28 +185,22 @@ async fn load(ctx: &Ctx, actor: &Actor, id: &str) -> Result<PlanView, PageError>
                 actor,
                 PLAN,
                 Action::Write,
-                scope_of(p.version.reference.company),
+                Scope::of_company(p.version.reference.company),
             )?;
             Ok(p)
         }
-        Err(e) if e.code() == "not_found" => {
-            let v = store
-                .artifact_version(actor, id)
-                .await
-                .map_err(|e| ctx.fail(e))?;
-            require_at(
-                ctx,
-                actor,
-                RecordKind::Artifact(v.reference.kind),
-                Action::Write,
-                scope_of(v.reference.company),
-            )?;
-            Err(ctx.fail(Problem::new(
+        Err(e) if e.code() == "not_found" => Err(super::risk::refuse_plain_document(
+            ctx,
+            actor,
+            id,
+            Action::Write,
+            Problem::new(
                 "not_a_plan",
                 "この成果物は文書として書かれていて、リスク対応の記録がありません",
                 "this artifact is written as a document and has no treatments",
-            )))
-        }
+            ),
+        )
+        .await),
         Err(e) => Err(ctx.fail(e)),
     }
 }

@@ -458,17 +458,33 @@ fn assessment_out(a: AssessmentView) -> AssessmentOut {
     }
 }
 
-fn scope_of(company: Option<kamae_core::ids::CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
-    }
-}
-
 const ASSESSMENT: RecordKind = RecordKind::Artifact(ArtifactKind::RiskAssessment);
 
 /// The assessment an address names, for `action`; a risk_assessment written as a plain
 /// document is refused as such after its artifact's access decision.
+/// A version that is not the structured record its address expects (written as a plain
+/// document): the access decision its artifact gets, then refused as such.
+pub(super) async fn refuse_plain_document(
+    user: &ApiUser,
+    id: ArtifactVersionId,
+    action: Action,
+    problem: Problem,
+) -> ApiError {
+    let v = match user.state.store.artifact_version(&user.actor, id).await {
+        Ok(v) => v,
+        Err(e) => return user.fail(e),
+    };
+    match require_at(
+        user,
+        RecordKind::Artifact(v.reference.kind),
+        action,
+        Scope::of_company(v.reference.company),
+    ) {
+        Err(e) => e,
+        Ok(()) => user.fail(problem),
+    }
+}
+
 pub(super) async fn load(
     user: &ApiUser,
     id: &str,
@@ -484,27 +500,21 @@ pub(super) async fn load(
                 user,
                 ASSESSMENT,
                 action,
-                scope_of(a.version.reference.company),
+                Scope::of_company(a.version.reference.company),
             )?;
             Ok(a)
         }
-        Err(e) if e.code() == "not_found" => {
-            let v = store
-                .artifact_version(&user.actor, id)
-                .await
-                .map_err(|e| user.fail(e))?;
-            require_at(
-                user,
-                RecordKind::Artifact(v.reference.kind),
-                action,
-                scope_of(v.reference.company),
-            )?;
-            Err(user.fail(Problem::new(
+        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
+            user,
+            id,
+            action,
+            Problem::new(
                 "not_an_assessment",
                 "この成果物は文書として書かれていて、リスク登録簿がありません",
                 "this artifact is written as a document and has no risk register",
-            )))
-        }
+            ),
+        )
+        .await),
         Err(e) => Err(user.fail(e)),
     }
 }
@@ -580,7 +590,7 @@ pub async fn create_assessment(
         &user,
         ASSESSMENT,
         Action::Write,
-        scope_of(company.as_ref().map(|c| c.id)),
+        Scope::of_company(company.as_ref().map(|c| c.id)),
     )?;
     let method = Method::parse(&body.method).map_err(|p| user.fail(p).at("method"))?;
     let mut impact_definitions = Vec::new();

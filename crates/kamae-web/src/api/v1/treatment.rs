@@ -120,13 +120,6 @@ fn plan_out(p: PlanView) -> PlanOut {
     }
 }
 
-fn scope_of(company: Option<kamae_core::ids::CompanyId>) -> Scope {
-    match company {
-        Some(company) => Scope::Company { company },
-        None => Scope::Group,
-    }
-}
-
 /// The plan an address names, for `action`; a plan written as a plain document is refused
 /// as such after its artifact's access decision.
 async fn load(user: &ApiUser, id: &str, action: Action) -> Result<PlanView, ApiError> {
@@ -140,27 +133,21 @@ async fn load(user: &ApiUser, id: &str, action: Action) -> Result<PlanView, ApiE
                 user,
                 RecordKind::Artifact(ArtifactKind::RiskTreatmentPlan),
                 action,
-                scope_of(p.version.reference.company),
+                Scope::of_company(p.version.reference.company),
             )?;
             Ok(p)
         }
-        Err(e) if e.code() == "not_found" => {
-            let v = store
-                .artifact_version(&user.actor, id)
-                .await
-                .map_err(|e| user.fail(e))?;
-            require_at(
-                user,
-                RecordKind::Artifact(v.reference.kind),
-                action,
-                scope_of(v.reference.company),
-            )?;
-            Err(user.fail(Problem::new(
+        Err(e) if e.code() == "not_found" => Err(super::risk::refuse_plain_document(
+            user,
+            id,
+            action,
+            Problem::new(
                 "not_a_plan",
                 "この成果物は文書として書かれていて、リスク対応の記録がありません",
                 "this artifact is written as a document and has no treatments",
-            )))
-        }
+            ),
+        )
+        .await),
         Err(e) => Err(user.fail(e)),
     }
 }
