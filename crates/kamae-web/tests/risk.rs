@@ -253,6 +253,17 @@ async fn a_company_runs_its_assessment_on_an_imported_matrix() {
         "{form}"
     );
     assert!(!form.contains("value=\"B\""), "only the lead's own company");
+    // The group's fiscal year (Tokyo time, April start) is the default.
+    let tokyo = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive();
+    let fiscal = if chrono::Datelike::month(&tokyo) >= 4 {
+        chrono::Datelike::year(&tokyo)
+    } else {
+        chrono::Datelike::year(&tokyo) - 1
+    };
+    assert!(
+        form.contains(&format!("name=\"fiscal_year\" value=\"{fiscal}\"")),
+        "{form}"
+    );
     let csrf = hidden(&form, "_csrf");
     let start = |year: &'static str, treat: &'static str| {
         vec![

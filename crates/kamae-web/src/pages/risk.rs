@@ -464,13 +464,15 @@ async fn assessment_form(
 
 pub async fn new_assessment_form(s: SignedIn) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
-    let year = ctx
-        .state
-        .store
-        .today(actor.group())
+    // The group's fiscal year (April to March by default), as assessments are named.
+    let store = &ctx.state.store;
+    let today = store.today(actor.group()).await.map_err(|e| ctx.fail(e))?;
+    let year = store
+        .group(&actor)
         .await
         .map_err(|e| ctx.fail(e))?
-        .format("%Y")
+        .calendar
+        .fiscal_year(today)
         .to_string();
     let form = AssessmentForm {
         fiscal_year: year,
