@@ -22,6 +22,16 @@ impl Problem {
     }
 
     /// Prefixes both messages with where the problem was found (a field, a row, a file).
+    /// Several problems as one, each on its own line; none when there are none.
+    pub fn all(code: &'static str, problems: &[Problem]) -> Option<Self> {
+        if problems.is_empty() {
+            return None;
+        }
+        let lines =
+            |pick: fn(&Problem) -> &str| problems.iter().map(pick).collect::<Vec<_>>().join("\n");
+        Some(Problem::new(code, lines(|p| &p.ja), lines(|p| &p.en)))
+    }
+
     pub fn at(mut self, where_ja: &str, where_en: &str) -> Self {
         self.ja = format!("{where_ja}: {}", self.ja);
         self.en = format!("{where_en}: {}", self.en);

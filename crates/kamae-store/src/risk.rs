@@ -650,22 +650,8 @@ impl Store {
         entry: RiskEntry,
     ) -> Result<AssessmentView> {
         let a = self.assessment(actor, id).await?;
-        let problems = entry.check(&a.criteria);
-        if !problems.is_empty() {
-            return Err(Problem::new(
-                "invalid_risk",
-                problems
-                    .iter()
-                    .map(|p| p.ja.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                problems
-                    .iter()
-                    .map(|p| p.en.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-            .into());
+        if let Some(p) = Problem::all("invalid_risk", &entry.check(&a.criteria)) {
+            return Err(p.into());
         }
         self.check_links(actor, &entry).await?;
         let old = match replacing {

@@ -289,22 +289,8 @@ impl Store {
         };
         let mut treatment = treatment;
         treatment.risk = planned.risk.entry.code.to_string();
-        let problems = treatment.check();
-        if !problems.is_empty() {
-            return Err(Problem::new(
-                "invalid_treatment",
-                problems
-                    .iter()
-                    .map(|p| p.ja.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                problems
-                    .iter()
-                    .map(|p| p.en.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-            .into());
+        if let Some(p) = Problem::all("invalid_treatment", &treatment.check()) {
+            return Err(p.into());
         }
         let code = treatment.risk.clone();
         let mut statements = Vec::new();
@@ -396,15 +382,14 @@ impl Store {
         self.treatment_plan(actor, id).await
     }
 
-    /// Records the progress of one action of an approved plan.
-    pub async fn set_action_status(
+    /// An approved plan the actor may write, for what is recorded after approval; `ja` and
+    /// `en` say what is refused on a plan not approved yet.
+    async fn approved_plan(
         &self,
         actor: &Actor,
         id: ArtifactVersionId,
-        risk: &str,
-        position: usize,
-        status: ActionStatus,
-        note: &str,
+        ja: &str,
+        en: &str,
     ) -> Result<PlanView> {
         let p = self.treatment_plan(actor, id).await?;
         check(
@@ -415,13 +400,29 @@ impl Store {
             WHAT,
         )?;
         if p.state() != ApprovalState::Approved {
-            return Err(Problem::new(
-                "plan_not_approved",
+            return Err(Problem::new("plan_not_approved", ja, en).into());
+        }
+        Ok(p)
+    }
+
+    /// Records the progress of one action of an approved plan.
+    pub async fn set_action_status(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        risk: &str,
+        position: usize,
+        status: ActionStatus,
+        note: &str,
+    ) -> Result<PlanView> {
+        let p = self
+            .approved_plan(
+                actor,
+                id,
                 "進捗は承認された対応計画に記録します",
                 "progress is recorded on an approved treatment plan",
             )
-            .into());
-        }
+            .await?;
         let planned = p
             .planned(risk)
             .and_then(|r| r.treatment.as_ref())
@@ -468,22 +469,14 @@ impl Store {
         worked: &str,
         carry_over: &str,
     ) -> Result<PlanView> {
-        let p = self.treatment_plan(actor, id).await?;
-        check(
-            actor,
-            Action::Write,
-            PLAN,
-            Scope::of_company(p.version.reference.company),
-            WHAT,
-        )?;
-        if p.state() != ApprovalState::Approved {
-            return Err(Problem::new(
-                "plan_not_approved",
+        let p = self
+            .approved_plan(
+                actor,
+                id,
                 "振り返りは承認された対応計画に記録します",
                 "the review is recorded on an approved treatment plan",
             )
-            .into());
-        }
+            .await?;
         let worked = required_text(worked, "効果があったこと", "what worked")?;
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let now = w.now();
