@@ -221,7 +221,7 @@ impl Store {
             company,
             &title,
             &body,
-            &[],
+            &[assessment],
         )
         .await?;
         let now = w.now();

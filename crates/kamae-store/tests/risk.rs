@@ -543,6 +543,23 @@ async fn a_treatment_plan_goes_through_approval_and_is_followed_to_its_review(t:
         .history(&f.auditor, "risk_treatment", &format!("{}:R-01", p.id()))
         .await);
     assert!(history.len() >= 3, "{history:?}");
+    // The plan was made from the assessment: next year's approved assessment makes it stale.
+    let stale_plan =
+        |v: Vec<kamae_store::artifact::StaleView>| v.iter().any(|x| x.artifact.version == p.id());
+    assert!(!stale_plan(ok(s.stale_artifacts(&f.office).await)));
+    let next = ok(s
+        .copy_assessment(&f.lead_x, a.id(), 2027, "X社 リスクアセスメント 2027")
+        .await);
+    for code in ["R-01", "R-02", "R-03"] {
+        ok(s.confirm_risk(&f.lead_x, next.id(), code).await);
+    }
+    ok(s.submit_artifact(&f.lead_x, next.id()).await);
+    assert!(
+        !stale_plan(ok(s.stale_artifacts(&f.office).await)),
+        "not before approval"
+    );
+    ok(s.approve_artifact(&f.exec, next.id()).await);
+    assert!(stale_plan(ok(s.stale_artifacts(&f.office).await)));
 }
 
 fn asset(c: &str, company: &str, department: Option<&str>) -> kamae_core::risk::InformationAsset {
