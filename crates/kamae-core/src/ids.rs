@@ -66,4 +66,5 @@ typed_id! {
     WatchEntryId => "動向の記録", "watch list entry";
     RiskMatrixId => "リスクマトリクス", "risk matrix";
     AssetId => "情報資産", "information asset";
+    ContextFactorId => "組織の状況", "context factor";
 }

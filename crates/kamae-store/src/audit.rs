@@ -219,7 +219,8 @@ impl Store {
             | "risk_assessment"
             | "risk"
             | "risk_treatment_plan"
-            | "risk_treatment" => {
+            | "risk_treatment"
+            | "assessment_context" => {
                 // A risk is `ASSESSMENT:CODE`; it lives where its assessment does.
                 let version = id.split(':').next().unwrap_or_default();
                 let r = self
@@ -291,6 +292,35 @@ impl Store {
             "glossary_term" => {
                 exists("SELECT id FROM glossary_terms WHERE group_id = $1 AND id = $2").await?;
                 (RecordKind::GroupReference, Scope::Group)
+            }
+            "context_factor" => {
+                let r = self
+                    .db
+                    .fetch_optional(
+                        "SELECT company_id FROM risk_context_factors WHERE group_id = $1 AND id = $2",
+                        args![g, id],
+                    )
+                    .await?
+                    .ok_or_else(missing)?;
+                crate::context::access_of(r.opt_parse("company_id")?)
+            }
+            "information_asset" => {
+                let r = self
+                    .db
+                    .fetch_optional(
+                        "SELECT company_id, department_id FROM information_assets WHERE group_id = $1 AND id = $2",
+                        args![g, id],
+                    )
+                    .await?
+                    .ok_or_else(missing)?;
+                let scope = match r.opt_parse("department_id")? {
+                    Some(department) => Scope::Department {
+                        company: r.parse("company_id")?,
+                        department,
+                    },
+                    None => company_scope(&r)?,
+                };
+                (RecordKind::Artifact(ArtifactKind::RiskAssessment), scope)
             }
             "risk_matrix" => {
                 exists("SELECT id FROM risk_matrices WHERE group_id = $1 AND id = $2").await?;

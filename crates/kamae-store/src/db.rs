@@ -154,6 +154,9 @@ impl Row {
     pub fn boolean(&self, col: &str) -> Result<bool, StoreError> {
         Ok(get!(self, col, bool)?)
     }
+    pub fn date(&self, col: &str) -> Result<NaiveDate, StoreError> {
+        Ok(get!(self, col, NaiveDate)?)
+    }
     pub fn opt_date(&self, col: &str) -> Result<Option<NaiveDate>, StoreError> {
         Ok(get!(self, col, Option<NaiveDate>)?)
     }

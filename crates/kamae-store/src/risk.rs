@@ -8,10 +8,11 @@ use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, RecordKind, Scope};
 use kamae_core::approval::ApprovalState;
 use kamae_core::artifact::ArtifactKind;
-use kamae_core::ids::{ArtifactVersionId, RiskMatrixId};
+use kamae_core::ids::{ArtifactVersionId, ContextFactorId, RiskMatrixId};
 use kamae_core::risk::{
-    BUILTIN_MATRIX, Coverage, Criteria, Evaluation, ImpactDefinition, LinkedException, Method,
-    Rating, RiskEntry, RiskMatrix, builtin_matrix, evaluate, register_markdown, treatment_order,
+    BUILTIN_MATRIX, ContextFactor, Coverage, Criteria, Evaluation, ImpactDefinition,
+    LinkedException, Method, Rating, RiskEntry, RiskMatrix, builtin_matrix, context_markdown,
+    evaluate, register_markdown, treatment_order,
 };
 use kamae_core::rules::ExceptionStatus;
 use kamae_core::text::{Code, required_text};
@@ -19,6 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::artifact::{ArtifactVersion, VersionRef};
+use crate::context::ContextFactorView;
 use crate::db::{Row, args, ot, t};
 use crate::write::{Change, Statement, Who, Write, stmt};
 use crate::{ReferenceImport, Result, Store, StoreError, check};
@@ -260,6 +262,8 @@ pub struct AssessmentView {
     pub criteria: Criteria,
     pub coverage: Coverage,
     pub copied_from: Option<ArtifactVersionId>,
+    /// The factors of the organisation's context it cites.
+    pub context: Vec<ContextFactorView>,
     pub risks: Vec<RiskView>,
     /// Indices into `risks` of those needing treatment, the first to treat first.
     pub treatment_order: Vec<usize>,
@@ -435,6 +439,7 @@ impl Store {
         }
         let evaluations: Vec<Evaluation> = risks.iter().map(|r| r.evaluation.clone()).collect();
         Ok(AssessmentView {
+            context: self.cited_context(actor, id).await?,
             treatment_order: treatment_order(&evaluations),
             fiscal_year: i32::try_from(row.int("fiscal_year")?).unwrap_or_default(),
             copied_from: row.opt_text("copied_from")?.and_then(|s| s.parse().ok()),
@@ -595,7 +600,8 @@ impl Store {
             .iter()
             .map(|r| entry_from(r).map(|e| e.0))
             .collect::<Result<Vec<_>>>()?;
-        let body = register_markdown(&criteria, &coverage, &entries);
+        let context = crate::context::cited_in_write(w, actor, id).await?;
+        let body = assessment_body(&criteria, &coverage, &entries, &context);
         let now = w.now();
         Ok(stmt(
             "UPDATE artifact_versions SET body = $1, updated_at = $2 WHERE id = $3 AND group_id = $4",
@@ -837,7 +843,8 @@ impl Store {
             .into());
         }
         let entries: Vec<RiskEntry> = old.risks.iter().map(|r| r.entry.clone()).collect();
-        let body = register_markdown(&old.criteria, &old.coverage, &entries);
+        let context: Vec<ContextFactor> = old.context.iter().map(|f| f.factor.clone()).collect();
+        let body = assessment_body(&old.criteria, &old.coverage, &entries, &context);
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let id = Self::insert_version(
             &mut w,
@@ -869,9 +876,106 @@ impl Store {
             )
             .await?;
         }
+        for f in &old.context {
+            Self::insert_citation(&mut w, actor, id, f.id).await?;
+        }
         w.commit().await?;
         self.assessment(actor, id).await
     }
+
+    async fn insert_citation(
+        w: &mut Write,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        factor: ContextFactorId,
+    ) -> Result<()> {
+        w.apply(
+            Change::new(actor.group(), "create", "assessment_context", format!("{id}:{factor}"))
+                .after(&serde_json::json!({"assessment": id, "cites": factor})),
+            vec![stmt(
+                "INSERT INTO risk_assessment_context (group_id, assessment_id, factor_id) VALUES ($1, $2, $3)",
+                args![t(actor.group()), t(id), t(factor)],
+            )],
+        )
+        .await
+    }
+
+    /// Sets which factors of the context the assessment cites. Each must be current and the
+    /// group's or the assessed company's; a factor already cited stays cited even once
+    /// archived, until it is left out here.
+    pub async fn cite_context(
+        &self,
+        actor: &Actor,
+        id: ArtifactVersionId,
+        factors: &[ContextFactorId],
+    ) -> Result<AssessmentView> {
+        let a = self.assessment(actor, id).await?;
+        let company = a.version.reference.company;
+        let was: Vec<ContextFactorId> = a.context.iter().map(|f| f.id).collect();
+        let mut wanted: Vec<ContextFactorId> = Vec::new();
+        for f in factors {
+            if wanted.contains(f) {
+                continue;
+            }
+            let view = self.context_factor(actor, *f).await?;
+            if !was.contains(f) && view.archived {
+                return Err(Problem::new(
+                    "archived_context_factor",
+                    format!("「{}」はアーカイブ済みです", view.factor.title),
+                    format!("“{}” is archived", view.factor.title),
+                )
+                .into());
+            }
+            if view.company.is_some() && view.company != company {
+                return Err(Problem::new(
+                    "context_of_another_company",
+                    format!("「{}」は別の会社の状況です", view.factor.title),
+                    format!("“{}” is another company's context", view.factor.title),
+                )
+                .into());
+            }
+            wanted.push(*f);
+        }
+        let mut w = Write::begin(self, Who::of(actor)).await?;
+        self.open_for_change(&mut w, actor, &a).await?;
+        for gone in was.iter().filter(|f| !wanted.contains(f)) {
+            w.apply(
+                Change::new(actor.group(), "delete", "assessment_context", format!("{id}:{gone}"))
+                    .before(&serde_json::json!({"assessment": id, "cites": gone})),
+                vec![stmt(
+                    "DELETE FROM risk_assessment_context WHERE group_id = $1 AND assessment_id = $2 AND factor_id = $3",
+                    args![t(actor.group()), t(id), t(gone)],
+                )],
+            )
+            .await?;
+        }
+        for new in wanted.iter().filter(|f| !was.contains(f)) {
+            Self::insert_citation(&mut w, actor, id, *new).await?;
+        }
+        let body = Self::rewrite_body(&mut w, actor, id).await?;
+        w.apply(
+            Change::new(actor.group(), "update", "artifact_version", id)
+                .after(&serde_json::json!({"body": "written from the register"})),
+            vec![body],
+        )
+        .await?;
+        w.commit().await?;
+        self.assessment(actor, id).await
+    }
+}
+
+/// The assessment's document: the context it cites, then the register.
+fn assessment_body(
+    criteria: &Criteria,
+    coverage: &Coverage,
+    entries: &[RiskEntry],
+    context: &[ContextFactor],
+) -> String {
+    format!(
+        "{}{}",
+        context_markdown(context),
+        register_markdown(criteria, coverage, entries)
+    )
 }
 
 /// A risk assessment whose ratings are not all confirmed cannot go to approval.

@@ -19,6 +19,7 @@ both_backends!(
     last_years_assessment_is_copied_with_every_rating_to_confirm,
     a_treatment_plan_goes_through_approval_and_is_followed_to_its_review,
     the_asset_inventory_is_imported_whole_per_company,
+    the_context_is_recorded_and_cited_by_assessments,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -640,4 +641,145 @@ async fn the_asset_inventory_is_imported_whole_per_company(t: &TestStore) {
         .await
         .expect_err("refused");
     assert!(e.to_string().contains("another company"), "{e}");
+}
+
+fn factor(kind: kamae_core::risk::ContextKind, title: &str) -> kamae_core::risk::ContextFactor {
+    kamae_core::risk::ContextFactor {
+        kind,
+        title: title.into(),
+        description: format!("{title} の説明"),
+        source: "2026年度 経営会議資料".into(),
+        noted_on: chrono::NaiveDate::from_ymd_opt(2026, 4, 10).unwrap_or_default(),
+    }
+}
+
+async fn the_context_is_recorded_and_cited_by_assessments(t: &TestStore) {
+    use kamae_core::risk::ContextKind;
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let law = ok(s
+        .add_context_factor(
+            &f.office,
+            None,
+            factor(ContextKind::Law, "改正個人情報保護法"),
+        )
+        .await);
+    let x = code("X");
+    let culture = ok(s
+        .add_context_factor(
+            &f.lead_x,
+            Some(&x),
+            factor(ContextKind::Culture, "納期優先"),
+        )
+        .await);
+    let y_market = ok(s
+        .add_context_factor(
+            &f.office,
+            Some(&code("Y")),
+            factor(ContextKind::Market, "Y社の市場"),
+        )
+        .await);
+    // A company's lead keeps their own company's context, not the group's; other
+    // companies' factors are unknown to them.
+    assert_eq!(
+        err_code(
+            s.add_context_factor(&f.lead_x, None, factor(ContextKind::Economy, "景気"))
+                .await
+        ),
+        "forbidden"
+    );
+    assert_eq!(
+        err_code(s.context_factor(&f.lead_y, culture.id).await),
+        "not_found"
+    );
+    let seen: Vec<_> = ok(s.context_factors(&f.lead_y).await)
+        .into_iter()
+        .map(|v| v.factor.title)
+        .collect();
+    assert!(
+        seen.contains(&"改正個人情報保護法".to_string()) && !seen.contains(&"納期優先".to_string())
+    );
+    // Every missing word is named, and nothing is written.
+    let mut empty = factor(ContextKind::Technology, " ");
+    empty.source = String::new();
+    let e = s.add_context_factor(&f.office, None, empty).await;
+    assert_eq!(err_code(e), "invalid_context_factor");
+    assert_eq!(ok(s.context_factors(&f.office).await).len(), 3);
+
+    // An assessment of X cites the group's law and X's culture, not Y's market.
+    let a = ok(s
+        .new_assessment(&f.lead_x, new_assessment(Some("X"), BUILTIN_MATRIX, 2026))
+        .await);
+    assert_eq!(
+        err_code(s.cite_context(&f.office, a.id(), &[y_market.id]).await),
+        "context_of_another_company"
+    );
+    let cited = ok(s
+        .cite_context(&f.lead_x, a.id(), &[law.id, culture.id, law.id])
+        .await);
+    assert_eq!(cited.context.len(), 2);
+    assert!(
+        cited.version.body.contains("改正個人情報保護法")
+            && cited.version.body.contains("納期優先")
+    );
+    // A change of words shows in the draft; an archived factor stays cited, marked.
+    let mut reworded = factor(ContextKind::Culture, "納期優先の現場文化");
+    reworded.noted_on = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default();
+    ok(s.change_context_factor(&f.lead_x, culture.id, reworded)
+        .await);
+    assert_eq!(
+        err_code(s.archive_context_factor(&f.lead_x, law.id, "").await),
+        "forbidden",
+        "the group's factor is the office's"
+    );
+    assert_eq!(
+        err_code(s.archive_context_factor(&f.office, law.id, " ").await),
+        "required"
+    );
+    ok(
+        s.archive_context_factor(&f.office, law.id, "改正が施行済み")
+            .await,
+    );
+    assert_eq!(
+        err_code(
+            s.change_context_factor(&f.office, law.id, factor(ContextKind::Law, "x"))
+                .await
+        ),
+        "archived_context_factor"
+    );
+    let a = ok(s.assessment(&f.lead_x, a.id()).await);
+    assert!(a.context.iter().any(|c| c.id == law.id && c.archived));
+    assert!(
+        a.context
+            .iter()
+            .any(|c| c.factor.title == "納期優先の現場文化")
+    );
+    ok(
+        s.save_risk(&f.lead_x, a.id(), None, risk("R-01", "標的型メール"))
+            .await,
+    );
+    ok(s.submit_artifact(&f.lead_x, a.id()).await);
+    assert_eq!(
+        err_code(s.cite_context(&f.lead_x, a.id(), &[]).await),
+        "awaiting_decision",
+        "a submitted assessment does not change"
+    );
+    ok(s.approve_artifact(&f.exec, a.id()).await);
+    // Next year's copy cites the same factors, archived ones included, until left out.
+    let next = ok(s.copy_assessment(&f.lead_x, a.id(), 2027, "2027").await);
+    assert_eq!(next.context.len(), 2);
+    assert!(next.version.body.contains("納期優先の現場文化"));
+    let left = ok(s.cite_context(&f.lead_x, next.id(), &[culture.id]).await);
+    assert_eq!(left.context.len(), 1);
+    assert_eq!(
+        err_code(
+            s.cite_context(&f.lead_x, next.id(), &[culture.id, law.id])
+                .await
+        ),
+        "archived_context_factor"
+    );
+    let history = ok(s
+        .history(&f.auditor, "context_factor", &culture.id.to_string())
+        .await);
+    assert_eq!(history.len(), 2, "{history:?}");
 }

@@ -211,6 +211,26 @@ pub const ROUTES: &[Route] = &[
         "/risk/assessments/{id}/plans",
         Record(ARTIFACT, Action::Write),
     ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/context",
+        Record(ARTIFACT, Action::Write),
+    ),
+    // The context is the group's (reference for every company) or one company's (kept with
+    // its risk assessment); the test tries a factor at each.
+    r("GET", "/risk/context", SignedIn),
+    r("POST", "/risk/context", Record(ARTIFACT, Action::Write)),
+    r("GET", "/risk/context/{id}", Record(ARTIFACT, Action::Read)),
+    r(
+        "POST",
+        "/risk/context/{id}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/context/{id}/archive",
+        Record(ARTIFACT, Action::Write),
+    ),
     r("GET", "/risk/plans/{id}", Record(ARTIFACT, Action::Read)),
     r(
         "POST",
@@ -620,6 +640,32 @@ pub const ROUTES: &[Route] = &[
     r(
         "POST",
         "/api/v1/risk/assessments/{id}/copy",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "PUT",
+        "/api/v1/risk/assessments/{id}/context",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r("GET", "/api/v1/risk/context", SignedIn),
+    r(
+        "POST",
+        "/api/v1/risk/context",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/context/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/risk/context/{id}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/context/{id}/archive",
         Record(ARTIFACT, Action::Write),
     ),
     r(

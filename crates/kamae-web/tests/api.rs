@@ -392,6 +392,10 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/risk/assessments/{id}/risks/{code}/confirm",
         "/api/v1/risk/assessments/{id}/risks/{code}/archive",
         "/api/v1/risk/assessments/{id}/copy",
+        "/api/v1/risk/assessments/{id}/context",
+        "/api/v1/risk/context",
+        "/api/v1/risk/context/{id}",
+        "/api/v1/risk/context/{id}/archive",
         "/api/v1/risk/assessments/{id}/plans",
         "/api/v1/risk/plans/{id}",
         "/api/v1/risk/plans/{id}/treatments/{code}",
@@ -405,7 +409,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        67,
+        71,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.

@@ -418,6 +418,45 @@ async fn every_route_as_every_role_at_every_scope() {
             },
         )
         .await);
+    // The organisation's context: the group's (reference for every company), X's and B's.
+    let mut context_targets = Vec::new();
+    for (label, company, kind, scope) in [
+        ("group", None, RecordKind::GroupReference, Scope::Group),
+        (
+            "own company X",
+            Some("X"),
+            RecordKind::Artifact(ArtifactKind::RiskAssessment),
+            Scope::Company { company: x.id },
+        ),
+        (
+            "other company B",
+            Some("B"),
+            RecordKind::Artifact(ArtifactKind::RiskAssessment),
+            Scope::Company { company: b.id },
+        ),
+    ] {
+        let f = ok(store
+            .add_context_factor(
+                &author,
+                company.map(code).as_ref(),
+                kamae_core::risk::ContextFactor {
+                    kind: kamae_core::risk::ContextKind::Market,
+                    title: format!("{label} probe"),
+                    description: "authz".into(),
+                    source: "authz".into(),
+                    noted_on: ok(store.today(group).await),
+                },
+            )
+            .await);
+        context_targets.push(Target {
+            label,
+            kind,
+            scope,
+            id: f.id.to_string(),
+            company: company.unwrap_or("").to_owned(),
+            artifact_kind: "",
+        });
+    }
     let group_target = |kind| Target {
         label: "group",
         kind,
@@ -452,6 +491,12 @@ async fn every_route_as_every_role_at_every_scope() {
             }
             Policy::Record(k, _) if k == kamae_web::policy::STANDARD => {
                 vec![group_target(k)]
+            }
+            Policy::Record(RecordKind::Artifact(_), _)
+                if route.path.starts_with("/risk/context")
+                    || route.path.starts_with("/api/v1/risk/context") =>
+            {
+                context_targets.clone()
             }
             // Starting an assessment makes a risk assessment, whatever else is published.
             Policy::Record(RecordKind::Artifact(_), _)
@@ -782,6 +827,32 @@ async fn call(
         }
         "/risk/plans/{id}/review" => {
             form.push(("worked".into(), "probe".into()));
+        }
+        "/risk/context" | "/risk/context/{id}" if route.method == "POST" => {
+            let today = ok(store.today(system.group()).await);
+            form.extend([
+                ("company".into(), company.clone()),
+                ("kind".into(), "market".into()),
+                ("title".into(), format!("probe {serial}")),
+                ("description".into(), "probe".into()),
+                ("source".into(), "probe".into()),
+                ("noted_on".into(), today.to_string()),
+            ]);
+        }
+        "/api/v1/risk/context" | "/api/v1/risk/context/{id}" if route.method != "GET" => {
+            let today = ok(store.today(system.group()).await);
+            json = serde_json::json!({"company_code": company, "kind": "market",
+                "title": format!("probe {serial}"), "description": "probe", "source": "probe",
+                "noted_on": today.to_string()});
+        }
+        "/risk/context/{id}/archive" => {
+            form.push(("reason".into(), "authz probe".into()));
+        }
+        "/api/v1/risk/context/{id}/archive" => {
+            json = serde_json::json!({"reason": "authz probe"});
+        }
+        "/api/v1/risk/assessments/{id}/context" => {
+            json = serde_json::json!({"factors": []});
         }
         "/risk/assessments/{id}/risks/{code}/archive" => {
             form.push(("reason".into(), "authz probe".into()));

@@ -925,3 +925,157 @@ async fn the_inventory_is_kept_by_each_company() {
         .unwrap_or_default();
     assert!(csv.contains("asset id") && csv.contains("XA-9"), "{csv}");
 }
+
+/// The context on the web and through the API: a company's lead records their company's,
+/// sees the group's, cites both in their assessment; the other company's lead sees neither
+/// X's factor nor may write the group's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_context_is_recorded_and_cited_by_an_assessment() {
+    let s = Server::start().await;
+    let lead = s.signed_in("lead-x@a-group.example").await;
+    let list = get_text(&lead, &s.url("/risk/context")).await;
+    // The demo's group context is seen by every company's lead; only the office writes it.
+    assert!(list.contains("漏えい等の報告義務"), "{list}");
+    assert!(
+        list.contains("value=\"X\"") && !list.contains("<option value=\"\""),
+        "{list}"
+    );
+    let csrf = hidden(&list, "_csrf");
+    let factor = |title: &str, date: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("company", "X".to_owned()),
+            ("kind", "culture".to_owned()),
+            ("title", title.to_owned()),
+            ("description", "現場は納期を優先する".to_owned()),
+            ("source", "2026年度 従業員意識調査".to_owned()),
+            ("noted_on", date.to_owned()),
+        ]
+    };
+    let bad = factor("", "2026-13-01");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = post_form(&lead, &s, "/risk/context", &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("id=\"error\"") && page.contains("現場は納期を優先する"),
+        "{page}"
+    );
+    let good = factor("納期優先の文化", "2026-06-01");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = post_form(&lead, &s, "/risk/context", &good).await;
+    assert_eq!(status, 303);
+    let factor_page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        factor_page.contains("納期優先の文化") && factor_page.contains("内部"),
+        "{factor_page}"
+    );
+    let factor_id = location.trim_start_matches("/risk/context/").to_owned();
+    let other = s.signed_in("viewer-b@a-group.example").await;
+    let res = other
+        .get(s.url(&location))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 404, "B's viewer does not see X's context");
+
+    // X's assessment cites X's factor and the group's law.
+    let form = get_text(&lead, &s.url("/risk/assessments/new")).await;
+    let start = [
+        ("_csrf", hidden(&form, "_csrf")),
+        ("company", "X".to_owned()),
+        ("fiscal_year", "2026".to_owned()),
+        ("title", "X社 2026".to_owned()),
+        ("method", "matrix".to_owned()),
+        ("matrix", "KAMAE-5X5".to_owned()),
+    ];
+    let start: Vec<(&str, &str)> = start.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = post_form(&lead, &s, "/risk/assessments", &start).await;
+    assert_eq!(status, 303);
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        page.contains("id=\"cite-form\"") && page.contains("納期優先の文化"),
+        "{page}"
+    );
+    let law_id = page
+        .split("name=\"factor\" value=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap_or_default())
+        .find(|id| *id != factor_id)
+        .unwrap_or_default()
+        .to_owned();
+    let cite = [
+        ("_csrf", csrf.as_str()),
+        ("factor", factor_id.as_str()),
+        ("factor", law_id.as_str()),
+    ];
+    let (status, _, _) = post_form(&lead, &s, &format!("{location}/context"), &cite).await;
+    assert_eq!(status, 303);
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert_eq!(page.matches(" checked>").count(), 2, "{page}");
+
+    // Through the API: the same assessment shows what it cites; a cited factor of another
+    // company is refused.
+    let token = token_for(&s, "lead-x@a-group.example").await;
+    let id = created_id(&location);
+    let c = reqwest::Client::new();
+    let got: Value = c
+        .get(s.url(&format!("/api/v1/risk/assessments/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(got["context"].as_array().map(Vec::len), Some(2), "{got}");
+    let created = c
+        .post(s.url("/api/v1/risk/context"))
+        .bearer_auth(&token)
+        .json(
+            &serde_json::json!({"kind": "economy", "title": "景気", "description": "d",
+            "source": "s", "noted_on": "2026-04-01"}),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(created.status(), 403, "the group's context is the office's");
+    let bad = c
+        .post(s.url("/api/v1/risk/context"))
+        .bearer_auth(&token)
+        .json(
+            &serde_json::json!({"company_code": "X", "kind": "weather", "title": "t",
+            "description": "d", "source": "s", "noted_on": "2026-04-01"}),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap_or(Value::Null);
+    assert!(body.to_string().contains("kind"), "{body}");
+    let list: Value = c
+        .get(s.url("/api/v1/risk/context"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert!(
+        list["items"].as_array().is_some_and(|i| i.len() >= 6),
+        "{list}"
+    );
+    let archived = c
+        .post(s.url(&format!("/api/v1/risk/context/{factor_id}/archive")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"reason": "調査をやり直した"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(archived.status(), 200);
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        page.contains("status-archived"),
+        "still cited, marked: {page}"
+    );
+}

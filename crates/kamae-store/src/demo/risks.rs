@@ -5,9 +5,10 @@
 
 use chrono::NaiveDate;
 use kamae_core::Problem;
+use kamae_core::ids::ContextFactorId;
 use kamae_core::risk::{
-    ActionStatus, BUILTIN_MATRIX, Coverage, ImpactDefinition, ImpactKind, Method, Rating,
-    RiskEntry, Treatment, TreatmentAction, TreatmentDecision,
+    ActionStatus, BUILTIN_MATRIX, ContextFactor, ContextKind, Coverage, ImpactDefinition,
+    ImpactKind, Method, Rating, RiskEntry, Treatment, TreatmentAction, TreatmentDecision,
 };
 
 use super::{code, email};
@@ -137,6 +138,32 @@ fn impacts() -> Vec<ImpactDefinition> {
 }
 
 impl Store {
+    /// Records the demo's context factors of one scope, for the assessment to cite.
+    async fn demo_context(
+        &self,
+        actor: &kamae_core::access::Actor,
+        company: Option<&str>,
+        factors: &[(ContextKind, &str, &str, &str, NaiveDate)],
+    ) -> Result<Vec<ContextFactorId>> {
+        let company = company.map(code).transpose()?;
+        let mut ids = Vec::new();
+        for (kind, title, description, source, noted_on) in factors {
+            let f = ContextFactor {
+                kind: *kind,
+                title: (*title).into(),
+                description: (*description).into(),
+                source: (*source).into(),
+                noted_on: *noted_on,
+            };
+            ids.push(
+                self.add_context_factor(actor, company.as_ref(), f)
+                    .await?
+                    .id,
+            );
+        }
+        Ok(ids)
+    }
+
     /// Story 1: the group's assessment for fiscal 2026, approved by the CEO.
     pub(super) async fn load_demo_risks(&self) -> Result<()> {
         let office = self
@@ -246,6 +273,50 @@ impl Store {
         for r in risks {
             self.save_risk(&office, id, None, r).await?;
         }
+        let context = self
+            .demo_context(
+                &office,
+                None,
+                &[
+                    (
+                        ContextKind::Law,
+                        "漏えい等の報告義務",
+                        "個人データの漏えい等が起きたとき、個人情報保護委員会への報告と本人への通知が義務になっている。",
+                        "個人情報の保護に関する法律（令和2年改正）",
+                        date(2026, 4, 1)?,
+                    ),
+                    (
+                        ContextKind::Stakeholders,
+                        "主要取引先からの対策状況の確認",
+                        "主要取引先2社から、グループ各社の対策状況を問う質問票が届いた。サプライチェーン全体での対策が求められている。",
+                        "取引先からの質問票（2026年5月）",
+                        date(2026, 5, 20)?,
+                    ),
+                    (
+                        ContextKind::Technology,
+                        "標的型メールの巧妙化",
+                        "取引先を装い、業務の文脈に合わせたメールが増えている。",
+                        "IPA「情報セキュリティ10大脅威 2026」",
+                        date(2026, 3, 1)?,
+                    ),
+                    (
+                        ContextKind::Organisation,
+                        "拠点のセキュリティ担当は兼務",
+                        "多くの拠点で情報システム担当が総務と兼務で、標準の対策に手が回らない。",
+                        "2026年度 拠点アンケート",
+                        date(2026, 6, 15)?,
+                    ),
+                    (
+                        ContextKind::PolicyStrategy,
+                        "グループ標準の全社展開",
+                        "中期経営計画で、グループ標準の対策を子会社・孫会社まで広げると定めた。",
+                        "中期経営計画 2026–2028",
+                        date(2026, 4, 1)?,
+                    ),
+                ],
+            )
+            .await?;
+        self.cite_context(&office, id, &context).await?;
         self.submit_artifact(&office, id).await?;
         self.approve_artifact(&ceo, id).await?;
         // The plan the CEO approved; one action is overdue on the CISO's home page.
@@ -381,6 +452,29 @@ impl Store {
         )?;
         self.save_risk(&office, id, None, vulns).await?;
         self.save_risk(&office, id, None, mail).await?;
+        let context = self
+            .demo_context(
+                &office,
+                Some("XA"),
+                &[
+                    (
+                        ContextKind::Market,
+                        "EC売上比率の拡大",
+                        "統合ECサイトの売上を3年で倍にする計画。サイトが止まれば売上に直結する。",
+                        "X社 中期経営計画",
+                        date(2026, 4, 1)?,
+                    ),
+                    (
+                        ContextKind::InformationSystems,
+                        "社内に技術者がいないECサイト",
+                        "ECサイトは外部業者が構築した。EC推進部に技術者はおらず、公開後の脆弱性対応の予算もない。",
+                        "EC推進部へのヒアリング（2026年6月）",
+                        date(2026, 6, 10)?,
+                    ),
+                ],
+            )
+            .await?;
+        self.cite_context(&office, id, &context).await?;
         self.submit_artifact(&office, id).await?;
         let ceo = self
             .actor_for_email(&email("ceo@x-apparel.example")?)

@@ -7,6 +7,7 @@ mod applicability;
 mod artifacts;
 mod assets;
 mod auth;
+mod context;
 pub mod exceptions;
 mod forms;
 mod heatmap;
@@ -152,6 +153,10 @@ pub fn routes() -> Router<AppState> {
         .route("/risk/assessments/new", get(risk::new_assessment_form))
         .route("/risk/assessments/{id}", get(risk::assessment))
         .route("/risk/assessments/{id}/copy", post(risk::copy_assessment))
+        .route("/risk/assessments/{id}/context", post(context::cite))
+        .route("/risk/context", get(context::list).post(context::create))
+        .route("/risk/context/{id}", get(context::view).post(context::edit))
+        .route("/risk/context/{id}/archive", post(context::archive))
         .route("/risk/assessments/{id}/risks", post(risk::add_risk))
         .route("/risk/assessments/{id}/risks/new", get(risk::new_risk_form))
         .route(

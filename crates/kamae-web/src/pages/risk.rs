@@ -553,6 +553,10 @@ struct AssessmentPage<'a> {
     /// The clicked cell's title and its risks.
     chosen: Option<(String, Vec<RegisterRow<'a>>)>,
     can_write: bool,
+    /// Whether the register can change now (a draft or a rejected version).
+    open: bool,
+    /// The factors the assessment may cite, each with whether it does.
+    context_choices: Vec<(kamae_store::context::ContextFactorView, bool)>,
     next_year: i32,
     treat_from: String,
     /// The treatment plans made from this assessment: (id, title, state).
@@ -692,8 +696,34 @@ pub async fn assessment(
         .into_iter()
         .map(|p| (p.id(), p.version.title.clone(), p.state()))
         .collect();
+    let can_write = allowed_on(&actor, Action::Write, &a);
+    let open = matches!(
+        a.state(),
+        kamae_core::approval::ApprovalState::Draft | kamae_core::approval::ApprovalState::Rejected
+    );
+    let mut context_choices = Vec::new();
+    if can_write && open {
+        let company = a.version.reference.company;
+        for f in a.context.iter().filter(|f| f.archived) {
+            context_choices.push((f.clone(), true));
+        }
+        for f in ctx
+            .state
+            .store
+            .context_factors(&actor)
+            .await
+            .map_err(|e| ctx.fail(e))?
+        {
+            if f.company.is_none() || f.company == company {
+                let cited = a.context.iter().any(|c| c.id == f.id);
+                context_choices.push((f, cited));
+            }
+        }
+    }
     let page = AssessmentPage {
         chrome: Chrome::new(&ctx, "risk"),
+        open,
+        context_choices,
         plans,
         ja,
         scope,
@@ -701,7 +731,7 @@ pub async fn assessment(
         inherent_map: map(false),
         residual_map: map(true),
         chosen,
-        can_write: allowed_on(&actor, Action::Write, &a),
+        can_write,
         next_year: a.fiscal_year + 1,
         treat_from,
         a: &a,

@@ -81,6 +81,7 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
         RoleArea::E => (
             vec![
                 ("/risk", t.get("risk.assessments")),
+                ("/risk/context", t.get("context.title")),
                 ("/risk/assets", t.get("asset.title")),
                 ("/risk/matrices", t.get("risk_matrix.title")),
             ],

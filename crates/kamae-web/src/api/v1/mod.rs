@@ -3,6 +3,7 @@
 mod advice;
 mod applicability;
 mod artifacts;
+mod context;
 mod exceptions;
 mod history;
 mod org;
@@ -64,6 +65,10 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(risk::confirm_risk))
         .routes(routes!(risk::archive_risk))
         .routes(routes!(risk::copy_assessment))
+        .routes(routes!(context::put_citations))
+        .routes(routes!(context::list_context, context::create_context))
+        .routes(routes!(context::get_context, context::put_context))
+        .routes(routes!(context::archive_context))
         .routes(routes!(treatment::create_plan))
         .routes(routes!(treatment::get_plan))
         .routes(routes!(treatment::put_treatment))

@@ -356,6 +356,8 @@ pub struct AssessmentOut {
     pub loss_threshold_yen: Option<i64>,
     pub coverage: CoverageIo,
     pub copied_from: Option<String>,
+    /// The factors of the organisation's context it cites.
+    pub context: Vec<super::context::ContextFactorOut>,
     pub risks: Vec<RiskOut>,
 }
 
@@ -408,7 +410,7 @@ fn matrix_out(m: RiskMatrix) -> MatrixOut {
     }
 }
 
-fn assessment_out(a: AssessmentView) -> AssessmentOut {
+pub(super) fn assessment_out(a: AssessmentView) -> AssessmentOut {
     let risks = a
         .risks
         .iter()
@@ -454,6 +456,7 @@ fn assessment_out(a: AssessmentView) -> AssessmentOut {
             systems: a.coverage.systems,
         },
         copied_from: a.copied_from.map(|c| c.to_string()),
+        context: a.context.iter().map(super::context::factor_out).collect(),
         risks,
     }
 }
