@@ -56,3 +56,30 @@ test('role E: a heat map cell lists its risks, and an expired exception raises a
   await ceo.close();
   await viewer.close();
 });
+
+test('role E: the report prints without the menus, and the outside version names nobody', async () => {
+  const ceo = await newPage(browser);
+  assert.equal(await signIn(ceo, CEO), '/');
+  await ceo.goto('/risk');
+  await clickAndLoad(ceo, ceo.locator('#assessments a', { hasText: TITLE }));
+  await clickAndLoad(ceo, ceo.locator('a#report-executive'));
+  assert.match(ceo.url(), /\/report\?audience=executive$/);
+  await ceo.locator('svg#report-residual-map').waitFor();
+  assert.ok(await ceo.locator('#retained').isVisible());
+  assert.ok(await ceo.locator('#movements tr.moved-gone').count() > 0, 'last year\'s risk no longer assessed');
+
+  // On paper the page is the report alone: no menu, no links to other versions.
+  await ceo.emulateMedia({ media: 'print' });
+  assert.equal(await ceo.locator('header.top').isVisible(), false, 'the menu is not printed');
+  assert.equal(await ceo.locator('a#for-outsiders').isVisible(), false, 'the version links are not printed');
+  assert.ok(await ceo.locator('#top-risks').isVisible());
+  await screenshot(ceo, 'risk-report-print');
+  await ceo.emulateMedia({ media: 'screen' });
+
+  await clickAndLoad(ceo, ceo.locator('a#for-outsiders'));
+  const text = await ceo.locator('#report').textContent();
+  assert.ok(!text.includes('各社 セキュリティ責任者') && !text.includes('ciso@a-group.example'),
+    'the outside version names no one');
+  assert.equal(await ceo.locator('svg#report-residual-map a').count(), 0, 'its heat map links nowhere');
+  await ceo.close();
+});

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod ciso_assistant;
 pub mod items;
 pub mod oscal;
+pub mod report;
 mod table;
 pub mod text;
 

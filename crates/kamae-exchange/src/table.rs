@@ -300,6 +300,30 @@ pub fn write_xlsx(
     rows: impl Iterator<Item = Vec<String>>,
     frozen: u16,
 ) -> Result<Vec<u8>, Problem> {
+    write_workbook(&[Sheet {
+        name: sheet_name.to_owned(),
+        header: header.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows.collect(),
+        frozen,
+        numbers: false,
+    }])
+}
+
+/// One sheet of a workbook.
+pub struct Sheet {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns frozen beside the header row.
+    pub frozen: u16,
+    /// Whether whole numbers are written as numbers (a report's counts and amounts); codes
+    /// that look like numbers stay text elsewhere.
+    pub numbers: bool,
+}
+
+/// Sheets as one XLSX workbook: text never becomes a formula, each header row is bold and
+/// frozen.
+pub fn write_workbook(sheets: &[Sheet]) -> Result<Vec<u8>, Problem> {
     use rust_xlsxwriter::{Format as CellFormat, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| {
         Problem::new(
@@ -309,24 +333,38 @@ pub fn write_xlsx(
         )
     };
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name).map_err(fail)?;
     let bold = CellFormat::new().set_bold();
     let wrap = CellFormat::new().set_text_wrap();
-    for (i, h) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(fail)?;
-    }
-    for (r, row) in rows.enumerate() {
-        for (i, cell) in row.iter().enumerate() {
-            // The apostrophe keeps Excel from reading a leading = + - @ as a formula when
-            // the cell is edited.
+    for s in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&s.name).map_err(fail)?;
+        for (i, h) in s.header.iter().enumerate() {
             sheet
-                .write_string_with_format(r as u32 + 1, i as u16, neutralise(cell), &wrap)
+                .write_string_with_format(0, i as u16, h, &bold)
                 .map_err(fail)?;
         }
+        for (r, row) in s.rows.iter().enumerate() {
+            for (i, cell) in row.iter().enumerate() {
+                let (r, i) = (r as u32 + 1, i as u16);
+                let number = cell
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|_| s.numbers && (cell == "0" || !cell.starts_with(['0', '+'])));
+                match number {
+                    Some(n) => {
+                        sheet.write_number(r, i, n as f64).map_err(fail)?;
+                    }
+                    // The apostrophe keeps Excel from reading a leading = + - @ as a formula
+                    // when the cell is edited.
+                    None => {
+                        sheet
+                            .write_string_with_format(r, i, neutralise(cell), &wrap)
+                            .map_err(fail)?;
+                    }
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, s.frozen).map_err(fail)?;
     }
-    sheet.set_freeze_panes(1, frozen).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }

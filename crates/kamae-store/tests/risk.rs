@@ -561,6 +561,48 @@ async fn a_treatment_plan_goes_through_approval_and_is_followed_to_its_review(t:
     );
     ok(s.approve_artifact(&f.exec, next.id()).await);
     assert!(stale_plan(ok(s.stale_artifacts(&f.office).await)));
+
+    // The reports: this year's follows its approved plan; next year's compares with it.
+    use kamae_core::risk::{Audience, Movement};
+    let exec = ok(s.risk_report(&f.exec, a.id(), Audience::Executive).await);
+    assert_eq!(exec.plan.as_ref().map(|p| p.id), Some(p.id()));
+    assert_eq!(
+        exec.plan.as_ref().map(|p| p.review_worked.as_str()),
+        Some("WAFで攻撃の大半を止めた")
+    );
+    let progress = exec.report.progress.clone().unwrap_or_default();
+    assert_eq!(
+        (progress.actions, progress.done, progress.risks_decided),
+        (2, 1, 2)
+    );
+    assert_eq!(exec.report.retained[0].accepted_by, "X社 社長");
+    assert!(exec.report.comparison.is_none(), "no earlier year");
+    let outside = ok(s.risk_report(&f.exec, a.id(), Audience::External).await);
+    assert!(outside.report.retained.is_empty() && outside.report.retained_count == 1);
+    assert!(
+        outside
+            .plan
+            .as_ref()
+            .is_some_and(|p| p.review_worked.is_empty())
+    );
+    assert_eq!(
+        outside.report.withheld, 2,
+        "R-01 has an open action, R-02 is retained"
+    );
+    let next_report = ok(s
+        .risk_report(&f.lead_x, next.id(), Audience::Executive)
+        .await);
+    assert_eq!(next_report.previous, Some(a.id()));
+    let cmp = next_report
+        .report
+        .comparison
+        .unwrap_or_else(|| panic!("comparison"));
+    assert_eq!(cmp.previous_year, 2026);
+    assert!(cmp.movements.iter().all(|m| m.movement == Movement::Same));
+    assert_eq!(
+        err_code(s.risk_report(&f.lead_y, a.id(), Audience::External).await),
+        "not_found"
+    );
 }
 
 fn asset(c: &str, company: &str, department: Option<&str>) -> kamae_core::risk::InformationAsset {

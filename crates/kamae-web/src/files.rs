@@ -45,3 +45,92 @@ pub fn export_name(v: &StandardVersion, format: Format) -> String {
     };
     format!("standard-v{}.{ext}", v.version.reference.number)
 }
+
+/// The risk report as an XLSX workbook, its summary in the reader's language.
+pub fn risk_report_xlsx(
+    v: &kamae_store::report::ReportView,
+    t: &crate::i18n::T<'_>,
+) -> Result<Vec<u8>, Problem> {
+    let ja = t.lang() == "ja";
+    let r = &v.report;
+    let mut summary = vec![
+        (t.get("report.subject").to_owned(), v.title.clone()),
+        (
+            t.get("report.audience").to_owned(),
+            t.pick(r.audience.label_ja(), r.audience.label_en())
+                .to_owned(),
+        ),
+        (
+            t.get("risk.scope").to_owned(),
+            v.company_code
+                .clone()
+                .unwrap_or_else(|| t.get("risk.whole_group").to_owned()),
+        ),
+        (
+            t.get("risk.fiscal_year").to_owned(),
+            v.fiscal_year.to_string(),
+        ),
+        (
+            t.get("risk.state").to_owned(),
+            t.pick(v.state.label_ja(), v.state.label_en()).to_owned(),
+        ),
+        (
+            t.get("risk.method").to_owned(),
+            t.pick(v.method.label_ja(), v.method.label_en()).to_owned(),
+        ),
+        (t.get("report.as_of").to_owned(), v.today.to_string()),
+    ];
+    if !v.coverage.companies.is_empty() {
+        summary.push((
+            t.get("risk.coverage_companies").to_owned(),
+            v.coverage.companies.join(", "),
+        ));
+    }
+    if !v.coverage.systems.is_empty() {
+        summary.push((
+            t.get("risk.coverage_systems").to_owned(),
+            v.coverage.systems.join(", "),
+        ));
+    }
+    if let Some(p) = &v.plan {
+        summary.push((
+            t.get("plan.plans").to_owned(),
+            format!(
+                "{} ({})",
+                p.title,
+                t.pick(p.state.label_ja(), p.state.label_en())
+            ),
+        ));
+        if !p.review_worked.is_empty() {
+            summary.push((t.get("report.worked").to_owned(), p.review_worked.clone()));
+        }
+        if !p.review_carry_over.is_empty() {
+            summary.push((
+                t.get("report.carry_over").to_owned(),
+                p.review_carry_over.clone(),
+            ));
+        }
+    }
+    for f in &v.context {
+        summary.push((
+            t.get("context.cited").to_owned(),
+            format!(
+                "{}: {} ({}, {})",
+                t.pick(f.factor.kind.label_ja(), f.factor.kind.label_en()),
+                f.factor.title,
+                f.factor.source,
+                f.factor.noted_on
+            ),
+        ));
+    }
+    kamae_exchange::report::write_report_xlsx(&summary, r, ja)
+}
+
+/// The file name a report is offered under: `risk-report-2026-executive.xlsx`.
+pub fn risk_report_name(v: &kamae_store::report::ReportView) -> String {
+    format!(
+        "risk-report-{}-{}.xlsx",
+        v.fiscal_year,
+        v.report.audience.as_str()
+    )
+}

@@ -216,6 +216,16 @@ pub const ROUTES: &[Route] = &[
         "/risk/assessments/{id}/context",
         Record(ARTIFACT, Action::Write),
     ),
+    r(
+        "GET",
+        "/risk/assessments/{id}/report",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "GET",
+        "/risk/assessments/{id}/report.xlsx",
+        Record(ARTIFACT, Action::Read),
+    ),
     // The context is the group's (reference for every company) or one company's (kept with
     // its risk assessment); the test tries a factor at each.
     r("GET", "/risk/context", SignedIn),
@@ -641,6 +651,11 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/api/v1/risk/assessments/{id}/copy",
         Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/assessments/{id}/report",
+        Record(ARTIFACT, Action::Read),
     ),
     r(
         "PUT",

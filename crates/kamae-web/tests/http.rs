@@ -275,12 +275,14 @@ async fn roles_without_their_workspace_say_so_plainly() {
             && d.contains("href=\"/standard/companies\""),
         "{d}"
     );
-    // Role E's has begun: it links to what works and says what is still to come.
+    // Role E's is built: it links to its pages and says what comes with role G.
     let e = get_text(&c, &s.url("/roles/e")).await;
     assert!(
         !e.contains("この役割の作業画面はまだ作られていません")
             && e.contains("これから加わること")
-            && e.contains("href=\"/risk\""),
+            && e.contains("役割G")
+            && e.contains("href=\"/risk\"")
+            && e.contains("href=\"/risk/context\""),
         "{e}"
     );
     let res = c

@@ -1079,3 +1079,148 @@ async fn the_context_is_recorded_and_cited_by_an_assessment() {
         "still cited, marked: {page}"
     );
 }
+
+/// The reports of the demo's group assessment: the executives' version with owners, who
+/// accepted what and last year's comparison; the outside version without people, sites or
+/// unfixed weaknesses; both as XLSX.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risk_report_for_executives_and_for_outsiders() {
+    let s = Server::start().await;
+    let ceo = s.signed_in("ceo@a-group.example").await;
+    let list = get_text(&ceo, &s.url("/risk")).await;
+    let id = list
+        .split("href=\"/risk/assessments/")
+        .skip(1)
+        .find(|r| {
+            r.split("</a>")
+                .next()
+                .is_some_and(|a| a.contains("2026年度"))
+        })
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let page = get_text(&ceo, &s.url(&format!("/risk/assessments/{id}"))).await;
+    assert!(page.contains("id=\"report-executive\""), "{page}");
+    let exec = get_text(
+        &ceo,
+        &s.url(&format!("/risk/assessments/{id}/report?audience=executive")),
+    )
+    .await;
+    for part in [
+        "id=\"top-risks\"",
+        "id=\"report-inherent-map\"",
+        "id=\"progress\"",
+        "id=\"retained\"",
+        "id=\"movements\"",
+    ] {
+        assert!(exec.contains(part), "{part}: {exec}");
+    }
+    // Owners and the overdue action's owner are named; last year's USB risk is gone and the
+    // lapsed agreement's risk went up.
+    assert!(exec.contains("各社 セキュリティ責任者"), "{exec}");
+    assert!(
+        exec.contains("moved-gone") && exec.contains("USBメモリ"),
+        "{exec}"
+    );
+    assert!(exec.contains("moved-up"), "{exec}");
+    assert!(
+        exec.contains("漏えい等の報告義務"),
+        "the cited context: {exec}"
+    );
+
+    let outside = get_text(
+        &ceo,
+        &s.url(&format!("/risk/assessments/{id}/report?audience=external")),
+    )
+    .await;
+    assert!(
+        outside.contains("id=\"external-note\"") && outside.contains("id=\"withheld\""),
+        "{outside}"
+    );
+    for secret in [
+        "各社 セキュリティ責任者",
+        "CISO室（教育）",
+        "ciso@a-group.example",
+        "口頭の合意",
+        "漏えい等の報告義務",
+        "id=\"movements\"",
+    ] {
+        assert!(
+            !outside.contains(secret),
+            "{secret} in the outside version: {outside}"
+        );
+    }
+    // The outside version's heat maps are drawings without links to the register.
+    assert!(!outside.contains("?map="), "{outside}");
+
+    let res = ceo
+        .get(s.url(&format!(
+            "/risk/assessments/{id}/report.xlsx?audience=external"
+        )))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        disposition.contains("risk-report-2026-external.xlsx"),
+        "{disposition}"
+    );
+    let bytes = res.bytes().await.unwrap_or_default();
+    assert!(bytes.starts_with(b"PK"), "a zip container");
+
+    // Another company's viewer gets nothing; an unknown audience is refused plainly.
+    let viewer = s.signed_in("viewer-b@a-group.example").await;
+    let res = viewer
+        .get(s.url(&format!("/risk/assessments/{id}/report")))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 404);
+    let res = ceo
+        .get(s.url(&format!("/risk/assessments/{id}/report?audience=press")))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 422);
+
+    // Through the API: the same report as JSON, and the workbook.
+    let token = token_for(&s, "ceo@a-group.example").await;
+    let c = reqwest::Client::new();
+    let json: Value = c
+        .get(s.url(&format!(
+            "/api/v1/risk/assessments/{id}/report?audience=external"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(json["audience"], "external", "{json}");
+    assert!(
+        json["report"]["retained"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "{json}"
+    );
+    assert!(
+        json["report"]["withheld"].as_u64().is_some_and(|n| n > 0),
+        "{json}"
+    );
+    assert!(json["previous"].is_string(), "{json}");
+    let xlsx = c
+        .get(s.url(&format!("/api/v1/risk/assessments/{id}/report?format=xlsx")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap_or_default().starts_with(b"PK"));
+}

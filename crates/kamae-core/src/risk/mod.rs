@@ -6,10 +6,12 @@ mod asset;
 mod context;
 mod matrix;
 mod register;
+mod report;
 mod treatment;
 
 pub use asset::*;
 pub use context::*;
 pub use matrix::*;
 pub use register::*;
+pub use report::*;
 pub use treatment::*;

@@ -170,13 +170,15 @@ impl Store {
             .actor_for_email(&email("office@a-group.example")?)
             .await?;
         let ceo = self.actor_for_email(&email("ceo@a-group.example")?).await?;
-        let a = self
+        // Last year's assessment, approved; this year's starts as its copy, so the report
+        // can compare the two.
+        let last = self
             .new_assessment(
                 &office,
                 NewAssessment {
                     company: None,
-                    fiscal_year: 2026,
-                    title: "A社グループ リスクアセスメント 2026年度".into(),
+                    fiscal_year: 2025,
+                    title: "A社グループ リスクアセスメント 2025年度".into(),
                     method: Method::Matrix,
                     matrix: BUILTIN_MATRIX.into(),
                     treat_from: Some(2),
@@ -192,7 +194,65 @@ impl Store {
                 },
             )
             .await?;
+        let last_risks = vec![
+            risk(
+                "R-01",
+                "拠点が基準から外れたまま運用されている",
+                "グループの管理の抜け",
+                "基準を満たさない拠点のネットワークから侵入される",
+                "拠点の予算と人手が足りない",
+                "生産停止、グループ内への被害の広がり",
+                "各社 セキュリティ責任者（取りまとめ：CISO室）",
+                (3, 3, "監査でいくつもの拠点が基準を満たしていない"),
+                Some((1, 3, "口頭の合意による代替策で抑えている")),
+                &["NET-01", "GOV-03"],
+            )?,
+            risk(
+                "R-03",
+                "標的型メールによるマルウェア感染",
+                "外部の攻撃者",
+                "取引先を装ったメールの添付ファイルを開き、端末が乗っ取られる",
+                "訓練を受けていない拠点がある",
+                "設計図面や顧客情報の漏えい",
+                "CISO室（教育）・各社 情報システム担当",
+                (3, 3, "同業他社で被害が出ている"),
+                Some((2, 3, "メールの無害化を導入した")),
+                &["EDU-01", "END-01"],
+            )?,
+            risk(
+                "R-05",
+                "USBメモリの紛失による図面の漏えい",
+                "内部の不注意",
+                "図面を入れたUSBメモリを社外で紛失する",
+                "私物のUSBメモリが使われている",
+                "取引先の図面の漏えい",
+                "各社 情報システム担当",
+                (2, 3, "年に数件の紛失がある"),
+                None,
+                &["DAT-01"],
+            )?,
+        ];
+        for r in last_risks {
+            self.save_risk(&office, last.id(), None, r).await?;
+        }
+        self.submit_artifact(&office, last.id()).await?;
+        self.approve_artifact(&ceo, last.id()).await?;
+        let a = self
+            .copy_assessment(
+                &office,
+                last.id(),
+                2026,
+                "A社グループ リスクアセスメント 2026年度",
+            )
+            .await?;
         let id = a.id();
+        self.archive_risk(
+            &office,
+            id,
+            "R-05",
+            "暗号化USBメモリへの切り替えを終え、私物の利用を止めた",
+        )
+        .await?;
         // The verbal agreement that X社's firewall counts as a UTM: it expired, so the residual
         // rating of the deviation goes back to the inherent one.
         let verbal = self
@@ -271,7 +331,9 @@ impl Store {
             )?,
         ];
         for r in risks {
-            self.save_risk(&office, id, None, r).await?;
+            // Last year's risks are rated again (which confirms them); the others are new.
+            let was = a.risk(r.code.as_str()).map(|_| r.code.to_string());
+            self.save_risk(&office, id, was.as_deref(), r).await?;
         }
         let context = self
             .demo_context(

@@ -17,6 +17,7 @@ mod item_edit;
 mod map;
 mod org;
 mod risk;
+mod risk_report;
 mod roles;
 mod security;
 pub mod standard;
@@ -154,6 +155,11 @@ pub fn routes() -> Router<AppState> {
         .route("/risk/assessments/{id}", get(risk::assessment))
         .route("/risk/assessments/{id}/copy", post(risk::copy_assessment))
         .route("/risk/assessments/{id}/context", post(context::cite))
+        .route("/risk/assessments/{id}/report", get(risk_report::report))
+        .route(
+            "/risk/assessments/{id}/report.xlsx",
+            get(risk_report::workbook),
+        )
         .route("/risk/context", get(context::list).post(context::create))
         .route("/risk/context/{id}", get(context::view).post(context::edit))
         .route("/risk/context/{id}/archive", post(context::archive))

@@ -586,20 +586,8 @@ fn rows_of<'a>(a: &'a AssessmentView, keep: impl Fn(&RiskView) -> bool) -> Vec<R
         .collect()
 }
 
-/// Where a risk sits on a heat map: the inherent rating's cell, or the residual one in force.
-/// A risk whose residual risk is not rated has no control counted yet, so it sits on the
-/// residual map where its inherent rating puts it.
 fn cell_on(a: &AssessmentView, r: &RiskView, residual: bool) -> Option<(usize, usize)> {
-    let inherent = r
-        .entry
-        .inherent
-        .as_ref()
-        .and_then(|x| a.criteria.cell_of(x));
-    if residual {
-        r.evaluation.residual_cell.or(inherent)
-    } else {
-        inherent
-    }
+    kamae_core::risk::map_cell(&a.criteria, &r.entry, &r.evaluation, residual)
 }
 
 pub async fn assessment(

@@ -66,6 +66,7 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(risk::archive_risk))
         .routes(routes!(risk::copy_assessment))
         .routes(routes!(context::put_citations))
+        .routes(routes!(risk::get_report))
         .routes(routes!(context::list_context, context::create_context))
         .routes(routes!(context::get_context, context::put_context))
         .routes(routes!(context::archive_context))

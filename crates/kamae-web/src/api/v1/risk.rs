@@ -782,3 +782,98 @@ pub async fn copy_assessment(
         .map_err(|e| user.fail(e))?;
     Ok((StatusCode::CREATED, Json(assessment_out(a))))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// executive (the default) or external: the shorter version for outsiders, without
+    /// people's names, site addresses or weaknesses not yet fixed.
+    audience: Option<String>,
+    /// json (the default) or xlsx.
+    format: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReportOut {
+    pub assessment: String,
+    pub title: String,
+    pub fiscal_year: i32,
+    pub state: String,
+    /// The assessed company; null for the group.
+    pub company_code: Option<String>,
+    pub audience: String,
+    pub as_of: String,
+    /// The treatment plan the report follows (the approved one, else the newest).
+    pub plan: Option<String>,
+    /// The assessment it compares with (last year's).
+    pub previous: Option<String>,
+    /// The report as docs/formats.md describes it: counts by level, the two heat maps
+    /// (`[likelihood][impact]` counts), the top risks, progress, retained risks, the
+    /// comparison with last year.
+    #[schema(value_type = Object)]
+    pub report: serde_json::Value,
+}
+
+/// An assessment's risk report for executives or for outsiders, as JSON or an XLSX workbook.
+#[utoipa::path(get, path = "/api/v1/risk/assessments/{id}/report", tag = "risk", params(("id" = String, Path, description = "The assessment"), ReportQuery),
+    responses((status = 200, description = "The report (JSON), or the workbook with format=xlsx", body = ReportOut), (status = 404, description = "Not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn get_report(
+    user: ApiUser,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let audience = kamae_core::risk::Audience::parse(q.audience.as_deref().unwrap_or("executive"))
+        .map_err(|p| user.fail(p).at("audience"))?;
+    let xlsx = match q.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "xlsx" => true,
+        other => {
+            return Err(user
+                .fail(Problem::new(
+                    "invalid_format",
+                    format!("形式 {other:?} は扱えません。json か xlsx にしてください"),
+                    format!("format {other:?} is not one of json, xlsx"),
+                ))
+                .at("format"));
+        }
+    };
+    let a = load(&user, &id, Action::Read).await?;
+    let v = user
+        .state
+        .store
+        .risk_report(&user.actor, a.id(), audience)
+        .await
+        .map_err(|e| user.fail(e))?;
+    if xlsx {
+        let t = crate::i18n::T {
+            catalog: &user.state.catalog,
+            lang: user.lang,
+        };
+        let bytes = crate::files::risk_report_xlsx(&v, &t).map_err(|p| user.fail(p))?;
+        return Ok(crate::pages::standard::download(
+            &crate::files::risk_report_name(&v),
+            kamae_exchange::items::Format::Xlsx,
+            bytes,
+        ));
+    }
+    let out = ReportOut {
+        assessment: v.assessment.to_string(),
+        title: v.title.clone(),
+        fiscal_year: v.fiscal_year,
+        state: v.state.as_str().to_owned(),
+        company_code: v.company_code.clone(),
+        audience: audience.as_str().to_owned(),
+        as_of: v.today.to_string(),
+        plan: v.plan.as_ref().map(|p| p.id.to_string()),
+        previous: v.previous.map(|p| p.to_string()),
+        report: serde_json::to_value(&v.report).map_err(|e| {
+            user.fail(Problem::new(
+                "report_failed",
+                format!("報告書を作れませんでした: {e}"),
+                format!("could not make the report: {e}"),
+            ))
+        })?,
+    };
+    Ok(Json(out).into_response())
+}
