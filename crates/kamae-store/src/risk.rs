@@ -240,6 +240,9 @@ pub struct NewAssessment {
     pub matrix: String,
     /// The lowest risk level needing treatment; kamae's default (the middle level) if none.
     pub treat_from: Option<usize>,
+    /// For the asset method: the lowest score (importance × threat × vulnerability) of each
+    /// risk level above the first; kamae's default bands if none.
+    pub asset_bands: Option<Vec<u32>>,
     pub tolerance: String,
     pub impact_definitions: Vec<ImpactDefinition>,
     pub loss_threshold_yen: Option<i64>,
@@ -481,6 +484,9 @@ impl Store {
         let mut criteria = Criteria::for_matrix(new.method, matrix);
         if let Some(t) = new.treat_from {
             criteria.treat_from = t;
+        }
+        if let Some(b) = new.asset_bands {
+            criteria.asset_bands = b;
         }
         criteria.tolerance = new.tolerance.trim().to_owned();
         criteria.impact_definitions = new.impact_definitions;

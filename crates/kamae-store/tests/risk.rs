@@ -20,6 +20,7 @@ both_backends!(
     a_treatment_plan_goes_through_approval_and_is_followed_to_its_review,
     the_asset_inventory_is_imported_whole_per_company,
     the_context_is_recorded_and_cited_by_assessments,
+    the_asset_method_rates_with_the_assessments_own_bands,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -178,6 +179,7 @@ fn new_assessment(company: Option<&str>, matrix: &str, year: i32) -> NewAssessme
         method: Method::Matrix,
         matrix: matrix.into(),
         treat_from: None,
+        asset_bands: None,
         tolerance: "事業の継続を損なうリスクは受容しない".into(),
         impact_definitions: vec![],
         loss_threshold_yen: None,
@@ -824,4 +826,30 @@ async fn the_context_is_recorded_and_cited_by_assessments(t: &TestStore) {
         .history(&f.auditor, "context_factor", &culture.id.to_string())
         .await);
     assert_eq!(history.len(), 2, "{history:?}");
+}
+
+async fn the_asset_method_rates_with_the_assessments_own_bands(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let mut new = new_assessment(Some("X"), BUILTIN_MATRIX, 2026);
+    new.method = Method::AssetBased;
+    new.asset_bands = Some(vec![5, 3, 9, 18]);
+    assert_eq!(
+        err_code(s.new_assessment(&f.lead_x, new.clone()).await),
+        "invalid_asset_bands",
+        "bands must increase"
+    );
+    new.asset_bands = Some(vec![3, 6, 9, 18]);
+    let a = ok(s.new_assessment(&f.lead_x, new).await);
+    assert_eq!(a.criteria.asset_bands, [3, 6, 9, 18]);
+    let mut r = risk("R-01", "顧客DBの漏えい");
+    r.inherent = Some(Rating::Asset {
+        importance: 2,
+        threat: 2,
+        vulnerability: 1,
+    });
+    let a = ok(s.save_risk(&f.lead_x, a.id(), None, r).await);
+    // 2 × 2 × 1 = 4: the second level with these bands, where kamae's default (2, 4, 7, 14)
+    // would give the third.
+    assert_eq!(a.risks[0].evaluation.inherent_level, Some(1));
 }

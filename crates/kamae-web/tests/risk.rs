@@ -504,6 +504,17 @@ async fn an_assessment_through_the_api() {
     )
     .await;
     assert_eq!(status, 404, "B's viewer does not see X: {refused}");
+    let mut bad_bands = body.clone();
+    bad_bands["asset_bands"] = serde_json::json!([5, 3, 9, 18]);
+    let (status, refused) = send(
+        lead.clone(),
+        Method::POST,
+        "/api/v1/risk/assessments".into(),
+        bad_bands,
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused.to_string().contains("bands"), "{refused}");
     let (status, created) = send(
         lead.clone(),
         Method::POST,
@@ -1188,6 +1199,31 @@ async fn the_risk_report_for_executives_and_for_outsiders() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 422);
+
+    // The same report in English, for the executive who reads it so.
+    let csrf = hidden(&exec, "_csrf");
+    let (status, _, _) = post_form(
+        &ceo,
+        &s,
+        "/lang",
+        &[("_csrf", csrf.as_str()), ("lang", "en"), ("back", "/")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let english = get_text(
+        &ceo,
+        &s.url(&format!("/risk/assessments/{id}/report?audience=executive")),
+    )
+    .await;
+    for words in [
+        "Risk report",
+        "Top risks",
+        "Treatment progress",
+        "Compared with last year",
+        "no longer assessed",
+    ] {
+        assert!(english.contains(words), "{words}: {english}");
+    }
 
     // Through the API: the same report as JSON, and the workbook.
     let token = token_for(&s, "ceo@a-group.example").await;

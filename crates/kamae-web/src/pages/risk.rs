@@ -219,6 +219,9 @@ pub struct AssessmentForm {
     matrix: String,
     #[serde(default)]
     treat_from: String,
+    /// For the asset method: numbers separated by commas (2, 4, 7, 14).
+    #[serde(default)]
+    asset_bands: String,
     #[serde(default)]
     tolerance: String,
     #[serde(default)]
@@ -297,6 +300,22 @@ impl AssessmentForm {
                 })
                 .ok(),
         };
+        let asset_bands = match self.asset_bands.trim() {
+            "" => None,
+            text => text
+                .split([',', '、', ' '])
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().parse::<u32>())
+                .collect::<Result<Vec<u32>, _>>()
+                .map_err(|_| {
+                    bad(Problem::new(
+                        "invalid_asset_bands",
+                        "資産ベースの区切りは 2, 4, 7, 14 のように数をコンマで区切って書いてください",
+                        "write the asset-based bands as numbers separated by commas, such as 2, 4, 7, 14",
+                    ))
+                })
+                .ok(),
+        };
         let loss_threshold_yen = match self.loss_threshold_yen.trim().replace([',', '_'], "") {
             t if t.is_empty() => None,
             t => t
@@ -333,6 +352,7 @@ impl AssessmentForm {
                 method,
                 matrix: self.matrix.clone(),
                 treat_from,
+                asset_bands,
                 tolerance: self.tolerance.clone(),
                 impact_definitions,
                 loss_threshold_yen,
@@ -407,6 +427,9 @@ async fn assessment_form(
         Field::new("treat_from", t.get("risk.treat_from"), "number")
             .value(form.treat_from.clone())
             .hint(t.get("risk.treat_from_hint")),
+        Field::new("asset_bands", t.get("risk.asset_bands"), "text")
+            .value(form.asset_bands.clone())
+            .hint(t.get("risk.asset_bands_hint")),
         Field::new("tolerance", t.get("risk.tolerance"), "textarea")
             .value(form.tolerance.clone())
             .hint(t.get("risk.tolerance_hint")),

@@ -560,6 +560,9 @@ pub struct AssessmentIn {
     /// The matrix's code (KAMAE-5X5, or an imported one).
     pub matrix: String,
     pub treat_from: Option<usize>,
+    /// For the asset method: the lowest score of each risk level above the first
+    /// (increasing, 2–27, one fewer than the matrix's risk levels); kamae's default if absent.
+    pub asset_bands: Option<Vec<u32>>,
     #[serde(default)]
     pub tolerance: String,
     #[serde(default)]
@@ -622,6 +625,7 @@ pub async fn create_assessment(
                 method,
                 matrix: body.matrix,
                 treat_from: body.treat_from,
+                asset_bands: body.asset_bands,
                 tolerance: body.tolerance,
                 impact_definitions,
                 loss_threshold_yen: body.loss_threshold_yen,
