@@ -189,8 +189,9 @@ impl Store {
         self.context_factor(actor, id).await
     }
 
-    /// Changes what a current factor says. Assessments already approved keep the words they
-    /// were approved with (their document); drafts show the change.
+    /// Changes what a current factor says. The documents of draft (or rejected) assessments
+    /// citing it are written again with the new words; submitted and approved ones keep the
+    /// words they went to the executives with.
     pub async fn change_context_factor(
         &self,
         actor: &Actor,
@@ -221,6 +222,24 @@ impl Store {
             )],
         )
         .await?;
+        let open = w
+            .fetch_all(
+                "SELECT x.assessment_id FROM risk_assessment_context x \
+                 JOIN approvals a ON a.document_id = x.assessment_id \
+                 WHERE x.group_id = $1 AND x.factor_id = $2 AND a.state IN ('draft', 'rejected')",
+                args![t(actor.group()), t(id)],
+            )
+            .await?;
+        for r in open {
+            let assessment: ArtifactVersionId = r.parse("assessment_id")?;
+            let body = Store::rewrite_body(&mut w, actor, assessment).await?;
+            w.apply(
+                Change::new(actor.group(), "update", "artifact_version", assessment)
+                    .after(&serde_json::json!({"body": "written from the register"})),
+                vec![body],
+            )
+            .await?;
+        }
         w.commit().await?;
         self.context_factor(actor, id).await
     }

@@ -586,7 +586,7 @@ impl Store {
 
     /// Writes the assessment's document again from its register, in the same transaction as
     /// the change, so that what is submitted and approved is the register as it stands.
-    async fn rewrite_body(
+    pub(crate) async fn rewrite_body(
         w: &mut Write,
         actor: &Actor,
         id: ArtifactVersionId,

@@ -771,6 +771,11 @@ async fn the_context_is_recorded_and_cited_by_assessments(t: &TestStore) {
     reworded.noted_on = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default();
     ok(s.change_context_factor(&f.lead_x, culture.id, reworded)
         .await);
+    let draft = ok(s.assessment(&f.lead_x, a.id()).await);
+    assert!(
+        draft.version.body.contains("納期優先の現場文化"),
+        "the draft's document follows the new words"
+    );
     assert_eq!(
         err_code(s.archive_context_factor(&f.lead_x, law.id, "").await),
         "forbidden",
