@@ -1,11 +1,13 @@
 //! Distributions checked and ready to draw from: what a trial samples.
 
+use std::sync::{Arc, OnceLock};
+
 use rand::RngExt;
-use rand_distr::{Beta, Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::ModelProblem;
 use crate::model::{DistSpec, Param};
+use crate::table::Quantiles;
 
 /// The z-score of the 95th percentile: a 90% interval spans ±Z95 standard deviations.
 const Z95: f64 = 1.644_853_626_951_472_2;
@@ -15,13 +17,15 @@ pub type Rng = Xoshiro256PlusPlus;
 #[derive(Debug, Clone)]
 pub enum Draw {
     Const(f64),
-    /// PERT(min, mode, max) with λ = 4: min + (max − min) · Beta(α, β).
+    /// PERT(min, mode, max) with λ = 4: min + (max − min) · Beta(α, β), the Beta drawn by
+    /// its quantile table (shared by the clones a run makes).
     Pert {
         min: f64,
         span: f64,
-        beta: Beta<f64>,
+        beta: Arc<Quantiles>,
     },
-    /// exp(μ + σ Z), μ and σ from the 5th and 95th percentiles.
+    /// exp(μ + σ Z), μ and σ from the 5th and 95th percentiles; Z by the standard normal's
+    /// quantile table.
     LogNormal {
         mu: f64,
         sigma: f64,
@@ -38,12 +42,13 @@ pub enum Draw {
 }
 
 impl Draw {
+    #[inline]
     pub fn sample(&self, rng: &mut Rng) -> f64 {
         match self {
             Draw::Const(v) => *v,
-            Draw::Pert { min, span, beta } => min + span * beta.sample(rng),
+            Draw::Pert { min, span, beta } => min + span * beta.at(rng.random::<f64>()),
             Draw::LogNormal { mu, sigma } => {
-                let z: f64 = StandardNormal.sample(rng);
+                let z = standard_normal().at(rng.random::<f64>());
                 (mu + sigma * z).exp()
             }
             Draw::Uniform { min, span } => min + span * rng.random::<f64>(),
@@ -58,6 +63,12 @@ impl Draw {
             }
         }
     }
+}
+
+/// The standard normal's quantile table, built once for every lognormal of every run.
+fn standard_normal() -> &'static Quantiles {
+    static TABLE: OnceLock<Quantiles> = OnceLock::new();
+    TABLE.get_or_init(Quantiles::normal)
 }
 
 /// What a parameter stands for, which decides what it may be.
@@ -104,14 +115,11 @@ pub fn pert(min: f64, mode: f64, max: f64, path: &str) -> Result<Draw, ModelProb
     let span = max - min;
     let alpha = 1.0 + 4.0 * (mode - min) / span;
     let beta = 1.0 + 4.0 * (max - mode) / span;
-    let beta = Beta::new(alpha, beta).map_err(|e| {
-        bad(
-            path,
-            format!("PERT を作れません: {e}"),
-            format!("cannot make the PERT: {e}"),
-        )
-    })?;
-    Ok(Draw::Pert { min, span, beta })
+    Ok(Draw::Pert {
+        min,
+        span,
+        beta: Arc::new(Quantiles::beta(alpha, beta)),
+    })
 }
 
 impl Param {

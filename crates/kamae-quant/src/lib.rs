@@ -4,6 +4,7 @@
 pub mod dist;
 pub mod model;
 pub mod sim;
+pub mod table;
 
 pub use model::Model;
 pub use sim::{Compiled, Output, Point, ScenarioShare};

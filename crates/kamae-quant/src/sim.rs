@@ -37,9 +37,9 @@ struct Scenario {
     secondary: Option<(Draw, Draw)>,
     frequency_factors: Vec<Draw>,
     magnitude_factors: Vec<Draw>,
-    /// The event count's sampler made once, when nothing in the rate varies by year (it draws
-    /// exactly what a sampler made each year would).
-    fixed_count: Option<Poisson<f64>>,
+    /// The event count's rate and e^−rate computed once, when nothing in the rate varies by
+    /// year (it draws exactly what the per-year path would).
+    fixed_count: Option<(f64, f64)>,
 }
 
 /// A model checked whole and ready to run.
@@ -162,7 +162,7 @@ impl Model {
                     (Frequency::Poisson(Draw::Const(rate)), None)
                         if frequency_factors.is_empty() && *rate > 0.0 =>
                     {
-                        Poisson::new(*rate).ok()
+                        Some((*rate, (-*rate).exp()))
                     }
                     _ => None,
                 };
@@ -215,9 +215,32 @@ impl Model {
     }
 }
 
+/// Below this rate a count is drawn by inversion; above it e^−rate loses too much precision
+/// and the walk grows long, and rand_distr's sampler draws it.
+const INVERSION_LIMIT: f64 = 30.0;
+
+/// A Poisson count by inversion: one uniform, walking up the CDF from e^−rate (`p0`).
+fn poisson_inverted(rng: &mut Rng, rate: f64, p0: f64) -> u64 {
+    let u: f64 = rng.random();
+    let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
+    while u >= cdf {
+        k += 1;
+        p *= rate / k as f64;
+        cdf += p;
+        // The CDF no longer grows in floating point: u is within rounding of 1.
+        if p <= cdf * f64::EPSILON {
+            break;
+        }
+    }
+    k
+}
+
 fn poisson(rng: &mut Rng, rate: f64) -> u64 {
     if rate <= 0.0 {
         return 0;
+    }
+    if rate < INVERSION_LIMIT {
+        return poisson_inverted(rng, rate, (-rate).exp());
     }
     match Poisson::new(rate) {
         Ok(p) => p.sample(rng) as u64,
@@ -258,10 +281,11 @@ impl Scenario {
             .unwrap_or(1.0);
         let events = match &self.frequency {
             // Threat events thinned by the vulnerability are loss events of the thinned rate.
-            Frequency::Poisson(_) if self.fixed_count.is_some() => self
-                .fixed_count
-                .as_ref()
-                .map_or(0, |p| p.sample(rng) as u64),
+            Frequency::Poisson(_) if self.fixed_count.is_some() => match self.fixed_count {
+                Some((rate, p0)) if rate < INVERSION_LIMIT => poisson_inverted(rng, rate, p0),
+                Some((rate, _)) => poisson(rng, rate),
+                None => 0,
+            },
             Frequency::Poisson(rate) => {
                 let rate = rate.sample(rng) * frequency_factor * vulnerability;
                 poisson(rng, rate)
@@ -331,16 +355,75 @@ pub struct Output {
     pub scenarios: Vec<ScenarioShare>,
 }
 
-/// P(total ≥ amount) from sorted totals.
-fn exceeding(sorted: &[f64], amount: f64) -> f64 {
-    let below = sorted.partition_point(|x| *x < amount);
-    (sorted.len() - below) as f64 / sorted.len() as f64
+/// The index of rank ⌈q·n⌉ (1-based) among n totals, as a sorted list would hold it.
+fn rank_of(n: usize, q: f64) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n) - 1
 }
 
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
-    let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-    sorted[rank - 1]
+/// A year total's bucket: the top 16 bits of a positive f64 (its exponent and four bits of
+/// mantissa, so a bucket spans at most 1/16 of its lower bound) keep the order of the
+/// values; a year without loss is bucket 0.
+#[inline]
+fn bucket_of(x: f64) -> usize {
+    if x > 0.0 {
+        (x.to_bits() >> 48) as usize
+    } else {
+        0
+    }
+}
+
+const BUCKETS: usize = 1 << 16;
+
+/// The year totals grouped by bucket, buckets in order: what the quantiles and the
+/// exceedance probabilities need of a sort, in two linear passes.
+struct Grouped {
+    values: Vec<f64>,
+    /// `start[b]..start[b + 1]` is bucket b in `values`.
+    start: Vec<usize>,
+}
+
+impl Grouped {
+    fn new(totals: &[f64]) -> Grouped {
+        let mut count = vec![0usize; BUCKETS];
+        for &x in totals {
+            count[bucket_of(x)] += 1;
+        }
+        let mut start = Vec::with_capacity(BUCKETS + 1);
+        let mut at = 0;
+        for c in &count {
+            start.push(at);
+            at += c;
+        }
+        start.push(at);
+        let mut next = start.clone();
+        let mut values = vec![0.0; totals.len()];
+        for &x in totals {
+            let b = bucket_of(x);
+            values[next[b]] = x;
+            next[b] += 1;
+        }
+        Grouped { values, start }
+    }
+
+    /// The value a sorted list holds at `rank` (0-based).
+    fn at_rank(&mut self, rank: usize) -> f64 {
+        let b = self.start.partition_point(|s| *s <= rank) - 1;
+        let (from, to) = (self.start[b], self.start[b + 1]);
+        let (_, v, _) = self.values[from..to].select_nth_unstable_by(rank - from, f64::total_cmp);
+        *v
+    }
+
+    /// How many totals are at least `amount` (> 0).
+    fn at_least(&self, amount: f64) -> usize {
+        let b = bucket_of(amount);
+        let (from, to) = (self.start[b], self.start[b + 1]);
+        let above = self.values.len() - to;
+        above
+            + self.values[from..to]
+                .iter()
+                .filter(|x| **x >= amount)
+                .count()
+    }
 }
 
 impl Compiled {
@@ -380,53 +463,77 @@ impl Compiled {
             progress(so_far);
             (totals, sums)
         };
-        let parts: Vec<(Vec<f64>, Vec<f64>)> = match rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-        {
-            Ok(pool) => pool.install(|| streams.into_par_iter().enumerate().map(work).collect()),
-            // Without a pool (no threads to be had), the same chunks on this thread.
-            Err(_) => streams.into_iter().enumerate().map(work).collect(),
-        };
-        let mut totals = Vec::with_capacity(trials);
-        let mut sums = vec![0.0; self.scenarios.len()];
-        for (t, s) in parts {
-            totals.extend(t);
-            for (a, b) in sums.iter_mut().zip(s) {
-                *a += b;
+        let merge = |parts: Vec<(Vec<f64>, Vec<f64>)>| {
+            let mut totals = Vec::with_capacity(trials);
+            let mut sums = vec![0.0; self.scenarios.len()];
+            for (t, s) in parts {
+                totals.extend(t);
+                for (a, b) in sums.iter_mut().zip(s) {
+                    *a += b;
+                }
             }
+            self.summarise(totals, sums)
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            // The summary counts in parallel too, on the same threads.
+            Ok(pool) => {
+                pool.install(|| merge(streams.into_par_iter().enumerate().map(work).collect()))
+            }
+            // Without a pool (no threads to be had), the same chunks on this thread.
+            Err(_) => merge(streams.into_iter().enumerate().map(work).collect()),
         }
-        self.summarise(totals, sums)
     }
 
-    fn summarise(&self, mut totals: Vec<f64>, sums: Vec<f64>) -> Output {
-        let n = totals.len() as f64;
+    fn summarise(&self, totals: Vec<f64>, sums: Vec<f64>) -> Output {
+        let count = totals.len();
+        let n = count as f64;
         let mean = totals.iter().sum::<f64>() / n;
-        let variance = if totals.len() > 1 {
+        let variance = if count > 1 {
             totals.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
         } else {
             0.0
         };
-        totals.sort_unstable_by(f64::total_cmp);
-        let zero = totals.partition_point(|x| *x <= 0.0);
-        let positive = &totals[zero..];
-        let lec = match (positive.first(), positive.last()) {
-            (Some(&low), Some(&high)) if high > low => (0..LEC_POINTS)
+        let mut zero = 0usize;
+        let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &x in &totals {
+            if x <= 0.0 {
+                zero += 1;
+            } else {
+                low = low.min(x);
+                high = high.max(x);
+            }
+        }
+        let mut grouped = Grouped::new(&totals);
+        drop(totals);
+        let exceeding = |amount: f64| grouped.at_least(amount) as f64 / n;
+        let lec: Vec<Point> = if high > low {
+            (0..LEC_POINTS)
                 .map(|i| {
                     let t = i as f64 / (LEC_POINTS - 1) as f64;
                     let amount = (low.ln() + t * (high.ln() - low.ln())).exp();
                     Point {
                         amount,
-                        probability: exceeding(&totals, amount),
+                        probability: exceeding(amount),
                     }
                 })
-                .collect(),
-            (Some(&low), Some(_)) => vec![Point {
+                .collect()
+        } else if high == low {
+            vec![Point {
                 amount: low,
-                probability: exceeding(&totals, low),
-            }],
-            _ => Vec::new(),
+                probability: exceeding(low),
+            }]
+        } else {
+            Vec::new()
         };
+        let exceedance: Vec<Point> = self
+            .thresholds
+            .iter()
+            .map(|&amount| Point {
+                amount,
+                probability: exceeding(amount),
+            })
+            .collect();
+        let quantiles = [0.50, 0.90, 0.95, 0.99].map(|q| grouped.at_rank(rank_of(count, q)));
         let means: Vec<f64> = sums.iter().map(|s| s / n).collect();
         let all: f64 = means.iter().sum();
         Output {
@@ -434,19 +541,12 @@ impl Compiled {
             seed: self.seed,
             mean,
             sd: variance.sqrt(),
-            p50: quantile(&totals, 0.50),
-            p90: quantile(&totals, 0.90),
-            p95: quantile(&totals, 0.95),
-            p99: quantile(&totals, 0.99),
+            p50: quantiles[0],
+            p90: quantiles[1],
+            p95: quantiles[2],
+            p99: quantiles[3],
             p_zero: zero as f64 / n,
-            exceedance: self
-                .thresholds
-                .iter()
-                .map(|&amount| Point {
-                    amount,
-                    probability: exceeding(&totals, amount),
-                })
-                .collect(),
+            exceedance,
             lec,
             scenarios: self
                 .scenarios
@@ -459,5 +559,54 @@ impl Compiled {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary by selection and counting gives what sorting the totals gives.
+    #[test]
+    fn the_summary_matches_a_sorted_reference() {
+        let model = Model::from_json(
+            r#"{"thresholds": [5.0, 50.0, 1e9], "scenarios": [{"name": "s", "frequency": {"poisson": 1}, "magnitude": {"uniform": [1, 2]}}]}"#,
+        )
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        let c = model.compile().unwrap_or_else(|p| panic!("{p:?}"));
+        let mut rng = Rng::seed_from_u64(7);
+        let totals: Vec<f64> = (0..10_007)
+            .map(|i| {
+                if i % 3 == 0 {
+                    0.0
+                } else {
+                    (rng.random::<f64>() * 10.0).exp()
+                }
+            })
+            .collect();
+        let mut sorted = totals.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let n = sorted.len();
+        let at_or_above =
+            |amount: f64| sorted.iter().filter(|x| **x >= amount).count() as f64 / n as f64;
+        let out = c.summarise(totals, vec![1.0]);
+        for (q, got) in [
+            (0.5, out.p50),
+            (0.9, out.p90),
+            (0.95, out.p95),
+            (0.99, out.p99),
+        ] {
+            let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+            assert_eq!(got, sorted[rank - 1], "quantile {q}");
+        }
+        assert_eq!(
+            out.p_zero,
+            sorted.iter().filter(|x| **x <= 0.0).count() as f64 / n as f64
+        );
+        assert_eq!(out.lec.len(), LEC_POINTS);
+        for p in out.lec.iter().chain(&out.exceedance) {
+            assert_eq!(p.probability, at_or_above(p.amount), "at {}", p.amount);
+        }
+        assert_eq!(out.exceedance[2].probability, 0.0);
     }
 }
