@@ -149,7 +149,7 @@ fn poisson_inverted<R: Rng>(rng: &mut R, rate: f64) -> u64 {
     let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
     while u >= cdf {
         k += 1;
-        p *= rate / k as f64;
+        p *= rate * (1.0 / k as f64);
         cdf += p;
         if p <= cdf * f64::EPSILON {
             break;

@@ -219,13 +219,29 @@ impl Model {
 /// and the walk grows long, and rand_distr's sampler draws it.
 const INVERSION_LIMIT: f64 = 30.0;
 
+/// 1/k for the walk's first steps: a multiplication where a division would wait.
+const RECIPROCALS: [f64; 64] = {
+    let mut r = [0.0; 64];
+    let mut k = 1;
+    while k < 64 {
+        r[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    r
+};
+
 /// A Poisson count by inversion: one uniform, walking up the CDF from e^−rate (`p0`).
+#[inline]
 fn poisson_inverted(rng: &mut Rng, rate: f64, p0: f64) -> u64 {
     let u: f64 = rng.random();
     let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
     while u >= cdf {
         k += 1;
-        p *= rate / k as f64;
+        p *= rate
+            * RECIPROCALS
+                .get(k as usize)
+                .copied()
+                .unwrap_or(1.0 / k as f64);
         cdf += p;
         // The CDF no longer grows in floating point: u is within rounding of 1.
         if p <= cdf * f64::EPSILON {

@@ -89,7 +89,7 @@ impl Quantiles {
     }
 
     /// The quantile at `u` ∈ [0, 1).
-    #[inline]
+    #[inline(always)]
     pub fn at(&self, u: f64) -> f64 {
         let high = u >= 0.5;
         // Without a branch: which side is a coin toss, and a mispredicted branch would
