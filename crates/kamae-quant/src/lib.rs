@@ -1,6 +1,7 @@
 //! kamae-quant: Monte Carlo risk quantification (role C). Pure: no IO, no clock, no global
 //! state; a model and a seed give the same numbers on any machine and any thread count.
 
+pub mod breach;
 pub mod dist;
 pub mod model;
 pub mod sim;

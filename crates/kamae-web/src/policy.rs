@@ -742,4 +742,5 @@ pub const ROUTES: &[Route] = &[
         Record(STANDARD, Action::Write),
     ),
     r("POST", "/api/v1/quant/run", SignedIn),
+    r("POST", "/api/v1/quant/breach", SignedIn),
 ];

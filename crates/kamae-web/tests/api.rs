@@ -356,6 +356,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/glossary",
         "/api/v1/glossary/archive",
         "/api/v1/quant/run",
+        "/api/v1/quant/breach",
         "/api/v1/standard/items",
         "/api/v1/standard/items/{item}",
         "/api/v1/advice",
@@ -410,7 +411,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        72,
+        73,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.
@@ -944,6 +945,35 @@ async fn a_model_runs_on_the_server_within_its_cap() {
     assert_eq!(
         (status, out["details"][0]["path"].as_str()),
         (422, Some("scenarios[0].magnitude.pert")),
+        "{out}"
+    );
+    // JNSA's per-person model: a name and address cost 6,000 yen a person.
+    let (status, out) = send(
+        &s,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/quant/breach",
+        serde_json::json!({"people": 150_000, "economic_loss": 1, "mental_distress": 1,
+            "identifiability": "easy"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(
+        (out["per_person"].as_f64(), out["total"].as_f64()),
+        (Some(6_000.0), Some(900_000_000.0))
+    );
+    let (status, out) = send(
+        &s,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/quant/breach",
+        serde_json::json!({"people": 1, "economic_loss": 4, "mental_distress": 1,
+            "identifiability": "easy"}),
+    )
+    .await;
+    assert_eq!(
+        (status, out["details"][0]["path"].as_str()),
+        (422, Some("economic_loss")),
         "{out}"
     );
     s.stop().await;

@@ -146,3 +146,68 @@ pub async fn run(user: ApiUser, body: Bytes) -> Result<Json<QuantOut>, ApiError>
     .map_err(|_| user.fail(crate::error::Failure::unavailable()))?;
     Ok(Json(out.into()))
 }
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreachIn {
+    pub people: u64,
+    /// Economic-loss level of the leaked data, 1–3 (JNSA's x).
+    pub economic_loss: u8,
+    /// Mental-distress level of the leaked data, 1–3 (JNSA's y).
+    pub mental_distress: u8,
+    /// easy (× 6), with_effort (× 3) or hard (× 1).
+    pub identifiability: String,
+    #[serde(default)]
+    pub high_social_responsibility: bool,
+    #[serde(default)]
+    pub poor_response: bool,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct BreachOut {
+    /// Yen a person.
+    pub per_person: f64,
+    /// Yen in all.
+    pub total: f64,
+}
+
+/// The damages of a personal-data breach by JNSA's per-person model, for a scenario's
+/// magnitude to cite: 500 × (10^(x−1) + 5^(y−1)) × identifiability × social responsibility ×
+/// response, per person.
+#[utoipa::path(post, path = "/api/v1/quant/breach", tag = "quant", request_body = BreachIn,
+    responses((status = 200, description = "The estimate", body = BreachOut), (status = 422, description = "Refused input (see message and details)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn breach(
+    user: ApiUser,
+    crate::api::ApiJson(body): crate::api::ApiJson<BreachIn>,
+) -> Result<Json<BreachOut>, ApiError> {
+    use kamae_quant::breach::{Breach, Identifiability};
+    let identifiability = match body.identifiability.as_str() {
+        "easy" => Identifiability::Easy,
+        "with_effort" => Identifiability::WithEffort,
+        "hard" => Identifiability::Hard,
+        other => {
+            return Err(refused(
+                &user,
+                vec![kamae_quant::ModelProblem::new(
+                    "identifiability".into(),
+                    format!("本人特定の容易さ {other:?} は easy・with_effort・hard のどれかです"),
+                    format!("identifiability {other:?} is one of easy, with_effort, hard"),
+                )],
+            ));
+        }
+    };
+    let estimate = Breach {
+        people: body.people,
+        economic_loss: body.economic_loss,
+        mental_distress: body.mental_distress,
+        identifiability,
+        high_social_responsibility: body.high_social_responsibility,
+        poor_response: body.poor_response,
+    }
+    .estimate()
+    .map_err(|p| refused(&user, p))?;
+    Ok(Json(BreachOut {
+        per_person: estimate.per_person,
+        total: estimate.total,
+    }))
+}
