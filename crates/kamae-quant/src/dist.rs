@@ -24,9 +24,12 @@ pub enum Draw {
         span: f64,
         beta: Arc<Quantiles>,
     },
-    /// exp(μ + σ Z), μ and σ from the 5th and 95th percentiles, by its own quantile table
-    /// (made from the standard normal's).
-    LogNormal(Arc<Quantiles>),
+    /// exp(μ + σ Z), μ and σ from the 5th and 95th percentiles; Z by the standard normal's
+    /// quantile table.
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
     Uniform {
         min: f64,
         span: f64,
@@ -44,7 +47,10 @@ impl Draw {
         match self {
             Draw::Const(v) => *v,
             Draw::Pert { min, span, beta } => min + span * beta.at(rng.random::<f64>()),
-            Draw::LogNormal(table) => table.at(rng.random::<f64>()),
+            Draw::LogNormal { mu, sigma } => {
+                let z = standard_normal().at(rng.random::<f64>());
+                (mu + sigma * z).exp()
+            }
             Draw::Uniform { min, span } => min + span * rng.random::<f64>(),
             Draw::Bins { cumulative, ranges } => {
                 let u: f64 = rng.random();
@@ -196,11 +202,7 @@ impl DistSpec {
             }
             let mu = (low.ln() + high.ln()) / 2.0;
             let sigma = (high.ln() - low.ln()) / (2.0 * Z95);
-            return Ok(Draw::LogNormal(Arc::new(Quantiles::lognormal(
-                standard_normal(),
-                mu,
-                sigma,
-            ))));
+            return Ok(Draw::LogNormal { mu, sigma });
         }
         if let Some([min, max]) = self.uniform {
             allowed("uniform", kind == Kind::Magnitude)?;

@@ -4,7 +4,7 @@
 //! where the quantile function bends: each octave of the distance to the nearer end of
 //! [0, 1] gets the same number of cells, so a cell is never wider than 1/16 of its distance
 //! from the end. Between knots, cubic Hermite interpolation; its error is bounded by the
-//! tests (quantiles within 1e-6 relative of the exact ones; 1e-5 for a wide lognormal). Beyond the last octave
+//! tests (quantiles within 1e-6 relative of the exact ones). Beyond the last octave
 //! (u < 2⁻³², about once in four billion draws) the exact quantile is computed.
 
 use std::f64::consts::{PI, SQRT_2};
@@ -23,8 +23,6 @@ enum Exact {
     Beta { a: f64, b: f64, ln_beta: f64 },
     /// The standard normal.
     Normal,
-    /// exp(μ + σ Z), Z standard normal.
-    LogNormal { mu: f64, sigma: f64 },
 }
 
 impl Exact {
@@ -49,11 +47,6 @@ impl Exact {
                 let pdf = (-z * z / 2.0).exp() / (2.0 * PI).sqrt();
                 (z, if high { -1.0 / pdf } else { 1.0 / pdf })
             }
-            Exact::LogNormal { mu, sigma } => {
-                let (z, dz) = Exact::Normal.at(v, high);
-                let x = (mu + sigma * z).exp();
-                (x, x * sigma * dz)
-            }
         }
     }
 }
@@ -76,24 +69,6 @@ impl Quantiles {
     /// The standard normal.
     pub fn normal() -> Quantiles {
         Quantiles::build(Exact::Normal)
-    }
-
-    /// exp(μ + σ Z), made from the standard normal's table (`normal`, built once) by
-    /// transforming its knots: a thousand scenarios' magnitudes cost a thousand small tables
-    /// and no exp per draw.
-    pub fn lognormal(normal: &Quantiles, mu: f64, sigma: f64) -> Quantiles {
-        let knots = normal
-            .knots
-            .iter()
-            .map(|&(z, dz)| {
-                let x = (mu + sigma * z).exp();
-                (x, x * sigma * dz)
-            })
-            .collect();
-        Quantiles {
-            exact: Exact::LogNormal { mu, sigma },
-            knots,
-        }
     }
 
     fn build(exact: Exact) -> Quantiles {
@@ -213,23 +188,5 @@ mod tests {
         assert!(err < 1e-6, "normal: error {err} at u = {at}");
         assert!((q.at(0.975) - 1.959_963_984_540_054).abs() < 1e-7);
         assert!((q.at(0.5)).abs() < 1e-12);
-    }
-
-    #[test]
-    fn lognormal_quantiles_are_within_1e5_relative() {
-        let normal = Quantiles::normal();
-        // The portfolio's narrowest and widest intervals (σ = ln 100 / 3.29, ln 1e4 / 3.29),
-        // and the closed-form tests' one.
-        for (low, high) in [(1e5f64, 1e7f64), (1e5, 1e9), (1e6, 5e8)] {
-            let mu = (low.ln() + high.ln()) / 2.0;
-            let sigma = (high.ln() - low.ln()) / (2.0 * 1.644_853_626_951_472_2);
-            let q = Quantiles::lognormal(&normal, mu, sigma);
-            let (err, at) = worst(&q, |x| x.abs());
-            // The widest interval bends most in the first octave's cells: about 3e-6 there.
-            assert!(
-                err < 1e-5,
-                "lognormal90 [{low}, {high}]: relative error {err} at u = {at}"
-            );
-        }
     }
 }
