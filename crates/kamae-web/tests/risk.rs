@@ -699,7 +699,7 @@ async fn a_treatment_plan_from_decision_to_review() {
     }
     let page = get_text(&office, &s.url(&location)).await;
     assert!(
-        page.contains("1200000") && page.contains("山本 健一 社長"),
+        page.contains("1,200,000円") && page.contains("山本 健一 社長"),
         "{page}"
     );
     // Through approval: rejected, revised, resubmitted, approved.

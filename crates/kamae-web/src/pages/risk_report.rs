@@ -16,6 +16,16 @@ use super::{Chrome, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::i18n::Lang;
 
+/// An amount as the reader writes it: `7,500,000円`, or `¥7,500,000` in English.
+pub(super) fn yen(ja: bool, n: i64) -> String {
+    let grouped = kamae_core::money::Yen(n).grouped();
+    if ja {
+        grouped
+    } else {
+        format!("¥{}", grouped.trim_end_matches('円'))
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     /// executive (the default) or external.
@@ -43,12 +53,7 @@ impl ReportPage<'_> {
     }
 
     fn yen(&self, n: &i64) -> String {
-        let grouped = kamae_core::money::Yen(*n).grouped();
-        if self.ja {
-            grouped
-        } else {
-            format!("¥{}", grouped.trim_end_matches('円'))
-        }
+        yen(self.ja, *n)
     }
 
     fn level_at(&self, l: &usize) -> &str {

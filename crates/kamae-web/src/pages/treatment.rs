@@ -85,6 +85,12 @@ struct PlanPage<'a> {
     error: Option<String>,
 }
 
+impl PlanPage<'_> {
+    fn yen(&self, n: &i64) -> String {
+        super::risk_report::yen(self.ja, *n)
+    }
+}
+
 fn action_line(a: &TreatmentAction) -> String {
     match a.cost_yen {
         Some(c) => format!("{} / {} / {} / {c}", a.due_on, a.owner, a.what),
