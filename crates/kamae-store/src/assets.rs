@@ -205,62 +205,49 @@ impl Store {
         let mut w = Write::begin(self, Who::of(actor)).await?;
         let now = w.now();
         for (a, company, department) in placed {
-            let operations = serde_json::to_string(&a.operations)?;
+            // The asset's own fields, bound as $1–$12 by the update and the insert alike.
+            let fields = args![
+                t(company),
+                ot(department),
+                a.name.clone(),
+                a.kind.as_str(),
+                a.owner.clone(),
+                a.classification.clone(),
+                i64::from(a.confidentiality),
+                i64::from(a.integrity),
+                i64::from(a.availability),
+                a.location.clone(),
+                serde_json::to_string(&a.operations)?,
+                a.note.clone()
+            ];
             match existing.get(a.code.as_str()) {
                 Some((_, _, old)) if old == a => {}
                 Some((id, _, old)) => {
+                    let mut bound = fields;
+                    bound.extend(args![t(id), t(actor.group())]);
                     w.apply(
                         Change::new(actor.group(), "update", "information_asset", id).before(old).after(a),
                         vec![stmt(
                             "UPDATE information_assets SET company_id = $1, department_id = $2, name = $3, kind = $4, \
                              owner = $5, classification = $6, confidentiality = $7, integrity = $8, availability = $9, \
                              location = $10, operations = $11, note = $12 WHERE id = $13 AND group_id = $14",
-                            args![
-                                t(company),
-                                ot(department),
-                                a.name.clone(),
-                                a.kind.as_str(),
-                                a.owner.clone(),
-                                a.classification.clone(),
-                                i64::from(a.confidentiality),
-                                i64::from(a.integrity),
-                                i64::from(a.availability),
-                                a.location.clone(),
-                                operations,
-                                a.note.clone(),
-                                t(id),
-                                t(actor.group())
-                            ],
+                            bound,
                         )],
                     )
                     .await?;
                 }
                 None => {
                     let id = crate::new_id(AssetId::from_uuid);
+                    let mut bound = fields;
+                    bound.extend(args![t(id), t(actor.group()), a.code.as_str(), now]);
                     w.apply(
                         Change::new(actor.group(), "create", "information_asset", id).after(a),
                         vec![stmt(
-                            "INSERT INTO information_assets (id, group_id, code, company_id, department_id, name, kind, \
-                             owner, classification, confidentiality, integrity, availability, location, operations, note, \
-                             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-                            args![
-                                t(id),
-                                t(actor.group()),
-                                a.code.as_str(),
-                                t(company),
-                                ot(department),
-                                a.name.clone(),
-                                a.kind.as_str(),
-                                a.owner.clone(),
-                                a.classification.clone(),
-                                i64::from(a.confidentiality),
-                                i64::from(a.integrity),
-                                i64::from(a.availability),
-                                a.location.clone(),
-                                operations,
-                                a.note.clone(),
-                                now
-                            ],
+                            "INSERT INTO information_assets (company_id, department_id, name, kind, owner, \
+                             classification, confidentiality, integrity, availability, location, operations, note, \
+                             id, group_id, code, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                            bound,
                         )],
                     )
                     .await?;
