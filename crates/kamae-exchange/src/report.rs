@@ -387,8 +387,10 @@ mod tests {
             items: vec![],
             exceptions: vec![],
             advice: vec![],
+            scenario: None,
+            expected_loss_yen: None,
         };
-        let evaluation: Evaluation = evaluate(&c, entry.inherent.as_ref(), None, &[]);
+        let evaluation: Evaluation = evaluate(&c, entry.inherent.as_ref(), None, &[], None);
         let risks = [ReportedInput {
             entry: &entry,
             evaluation: &evaluation,

@@ -103,3 +103,107 @@ impl Model {
         })
     }
 }
+
+impl Scenario {
+    /// A scenario written on its own, as a risk of the register carries it: the model file's
+    /// scenario without its `name` (the risk names it). Checked whole; every problem's path
+    /// starts with `at` (e.g. `scenario.magnitude.pert`).
+    pub fn from_value(
+        value: &serde_json::Value,
+        name: &str,
+        at: &str,
+    ) -> Result<Scenario, Vec<ModelProblem>> {
+        let mut value = value.clone();
+        match value.as_object_mut() {
+            Some(fields) => {
+                if fields.contains_key("name") {
+                    return Err(vec![ModelProblem::new(
+                        format!("{at}.name"),
+                        "名前はリスクの名前を使うので、書かないでください".into(),
+                        "leave out name: the scenario takes the risk's".into(),
+                    )]);
+                }
+                fields.insert("name".into(), serde_json::Value::String(name.into()));
+            }
+            None => {
+                return Err(vec![ModelProblem::new(
+                    at.into(),
+                    "シナリオは JSON のオブジェクトで書いてください".into(),
+                    "write the scenario as a JSON object".into(),
+                )]);
+            }
+        }
+        let scenario: Scenario = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            vec![ModelProblem::new(
+                if path == "." {
+                    at.to_string()
+                } else {
+                    format!("{at}.{path}")
+                },
+                format!("シナリオを読めません: {inner}"),
+                format!("cannot read the scenario: {inner}"),
+            )]
+        })?;
+        let alone = Model {
+            trials: Some(1),
+            seed: None,
+            thresholds: Vec::new(),
+            scenarios: vec![scenario.clone()],
+        };
+        alone.compile().map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| ModelProblem {
+                    path: p.path.replacen("scenarios[0]", at, 1),
+                    ..p
+                })
+                .collect::<Vec<_>>()
+        })?;
+        Ok(scenario)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(r: Result<Scenario, Vec<ModelProblem>>) -> Vec<String> {
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.path)
+            .collect()
+    }
+
+    #[test]
+    fn a_risks_scenario_is_checked_with_its_own_paths() {
+        let ok = serde_json::json!({"frequency": {"poisson": 1.2}, "magnitude": {"pert": [1e6, 1e7, 5e8]}});
+        let s = Scenario::from_value(&ok, "R-01", "scenario");
+        assert_eq!(s.map(|s| s.name).ok().as_deref(), Some("R-01"));
+        let inverted = serde_json::json!({"frequency": {"poisson": 1.2}, "magnitude": {"pert": [5e8, 1e7, 1e6]}});
+        assert_eq!(
+            paths(Scenario::from_value(&inverted, "R-01", "scenario")),
+            ["scenario.magnitude.pert"]
+        );
+        let unknown = serde_json::json!({"frequency": {"poisson": 1.2}, "magnitude": {"pert": [1e6, 1e7, 5e8]}, "colour": 1});
+        assert_eq!(
+            paths(Scenario::from_value(&unknown, "R-01", "scenario")),
+            ["scenario.colour"]
+        );
+        let named = serde_json::json!({"name": "x", "frequency": {"poisson": 1.2}, "magnitude": {"pert": [1e6, 1e7, 5e8]}});
+        assert_eq!(
+            paths(Scenario::from_value(&named, "R-01", "scenario")),
+            ["scenario.name"]
+        );
+        assert_eq!(
+            paths(Scenario::from_value(
+                &serde_json::json!([1]),
+                "R-01",
+                "scenario"
+            )),
+            ["scenario"]
+        );
+    }
+}

@@ -21,6 +21,7 @@ pub mod frameworks;
 pub mod glossary;
 pub mod mfa;
 pub mod org;
+pub mod quant;
 pub mod report;
 pub mod risk;
 pub mod rules;

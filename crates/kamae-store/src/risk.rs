@@ -76,7 +76,9 @@ fn insert_risk(
             serde_json::to_string(&e.items)?,
             serde_json::to_string(&e.exceptions)?,
             serde_json::to_string(&e.advice)?,
-            to_confirm
+            to_confirm,
+            e.scenario.as_ref().map(serde_json::to_string).transpose()?,
+            e.scenario.as_ref().and(e.expected_loss_yen)
         ],
     ))
 }
@@ -333,6 +335,11 @@ fn entry_from(r: &Row) -> Result<(RiskEntry, bool)> {
             items: json_list(r, "items")?,
             exceptions: json_list(r, "exceptions")?,
             advice: json_list(r, "advice")?,
+            scenario: r
+                .opt_text("scenario")?
+                .map(|s| serde_json::from_str(&s))
+                .transpose()?,
+            expected_loss_yen: r.opt_int("expected_loss_yen")?,
         },
         r.boolean("to_confirm")?,
     ))
@@ -348,7 +355,8 @@ fn rating_arg(r: &Option<Rating>) -> Result<Option<String>> {
 macro_rules! risk_columns {
     () => {
         "code, position, title, source, event, causes, consequences, assets, owner, inherent, \
-         inherent_rationale, residual, residual_rationale, items, exceptions, advice, to_confirm"
+         inherent_rationale, residual, residual_rationale, items, exceptions, advice, to_confirm, \
+         scenario, expected_loss_yen"
     };
 }
 
@@ -361,7 +369,7 @@ const SELECT_RISKS: &str = concat!(
 const INSERT_RISK: &str = concat!(
     "INSERT INTO risks (assessment_id, group_id, ",
     risk_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
 );
 
 impl Store {
@@ -433,6 +441,7 @@ impl Store {
                 entry.inherent.as_ref(),
                 entry.residual.as_ref(),
                 &linked,
+                entry.expected_loss_yen,
             );
             risks.push(RiskView {
                 entry,
@@ -659,13 +668,17 @@ impl Store {
         actor: &Actor,
         id: ArtifactVersionId,
         replacing: Option<&str>,
-        entry: RiskEntry,
+        mut entry: RiskEntry,
     ) -> Result<AssessmentView> {
         let a = self.assessment(actor, id).await?;
         if let Some(p) = Problem::all("invalid_risk", &entry.check(&a.criteria)) {
             return Err(p.into());
         }
         self.check_links(actor, &entry).await?;
+        entry.expected_loss_yen = match &entry.scenario {
+            Some(s) => Some(crate::quant::expected_loss(entry.code.as_str(), s).await?),
+            None => None,
+        };
         let old = match replacing {
             Some(code) => Some(
                 a.risk(code)

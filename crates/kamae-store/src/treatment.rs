@@ -328,7 +328,7 @@ impl Store {
                     a.what.trim(),
                     a.owner.trim(),
                     a.due_on,
-                    crate::db::Arg::Int(a.cost_yen),
+                    a.cost_yen,
                     a.status.as_str(),
                     a.done_on,
                     a.note.trim()

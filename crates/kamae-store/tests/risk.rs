@@ -21,6 +21,7 @@ both_backends!(
     the_asset_inventory_is_imported_whole_per_company,
     the_context_is_recorded_and_cited_by_assessments,
     the_asset_method_rates_with_the_assessments_own_bands,
+    risks_carry_scenarios_judged_by_the_quantitative_criterion,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -168,6 +169,8 @@ fn risk(c: &str, title: &str) -> RiskEntry {
         items: vec![],
         exceptions: vec![],
         advice: vec![],
+        scenario: None,
+        expected_loss_yen: None,
     }
 }
 
@@ -857,4 +860,101 @@ async fn the_asset_method_rates_with_the_assessments_own_bands(t: &TestStore) {
     // 2 × 2 × 1 = 4: the second level with these bands, where kamae's default (2, 4, 7, 14)
     // would give the third.
     assert_eq!(a.risks[0].evaluation.inherent_level, Some(1));
+}
+
+/// Story 2's chain: one vulnerability a year, attacked with probability 0.5, damaging with
+/// 0.7; the loss 100–500 million yen (0.6) or 1–100 million (0.4).
+fn story_two_chain() -> serde_json::Value {
+    serde_json::json!({
+        "frequency": {"chain": {"count": 1, "probabilities": [0.5, 0.7]}},
+        "magnitude": {"bins": [[1e8, 5e8, 0.6], [1e6, 1e8, 0.4]]}
+    })
+}
+
+async fn risks_carry_scenarios_judged_by_the_quantitative_criterion(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let mut new = new_assessment(Some("X"), BUILTIN_MATRIX, 2026);
+    new.loss_threshold_yen = Some(50_000_000);
+    let a = ok(s.new_assessment(&f.lead_x, new).await);
+    let id = a.id();
+    // A scenario that does not hold is refused with its path, and nothing is written.
+    let rows = audit_rows(s).await;
+    let mut broken = risk("R-01", "ECサイトの脆弱性");
+    broken.scenario = Some(serde_json::json!({
+        "frequency": {"poisson": 1.2}, "magnitude": {"pert": [5e8, 1e7, 1e6]}
+    }));
+    let e = s
+        .save_risk(&f.lead_x, id, None, broken)
+        .await
+        .expect_err("refused");
+    assert_eq!(e.code(), "invalid_scenario");
+    assert!(e.to_string().contains("scenario.magnitude.pert"), "{e}");
+    assert_eq!(audit_rows(s).await, rows);
+    // Rated at the lowest level, yet its expected loss reaches the threshold. A figure the
+    // caller gives is replaced by the engine's.
+    let mut vulns = risk("R-01", "ECサイトの脆弱性");
+    vulns.inherent = rated(0, 0);
+    vulns.scenario = Some(story_two_chain());
+    vulns.expected_loss_yen = Some(1);
+    let a = ok(s.save_risk(&f.lead_x, id, None, vulns.clone()).await);
+    let r1 = a.risk("R-01").unwrap_or_else(|| panic!("R-01"));
+    // E = 0.5 × 0.7 × (0.6 × 3e8 + 0.4 × 5.05e7) = 70,070,000 yen. One year's loss has a
+    // standard deviation of 131.4 million yen, so 100,000 trials give a standard error of
+    // 415,500 yen; five of them bound the estimate.
+    let loss = r1.evaluation.expected_loss_yen.unwrap_or_default();
+    assert!((loss - 70_070_000).abs() < 5 * 415_500, "{loss}");
+    assert!(r1.evaluation.over_loss_threshold && r1.evaluation.needs_treatment);
+    assert_eq!(r1.evaluation.inherent_level, Some(0));
+    assert!(
+        a.version.body.contains("定量評価 / Quantitative view")
+            && a.version
+                .body
+                .contains(&kamae_core::money::Yen(loss).grouped()),
+        "{}",
+        a.version.body
+    );
+    // The same scenario gives the same figure.
+    let again = ok(s.save_risk(&f.lead_x, id, Some("R-01"), vulns).await);
+    assert_eq!(
+        again
+            .risk("R-01")
+            .and_then(|r| r.evaluation.expected_loss_yen),
+        Some(loss)
+    );
+    // A second risk below the threshold; the portfolio names both by their codes.
+    let mut mail = risk("R-02", "標的型メール");
+    mail.inherent = rated(0, 0);
+    mail.scenario = Some(serde_json::json!({
+        "frequency": {"poisson": 0.2}, "magnitude": {"lognormal90": [1e6, 5e7]}
+    }));
+    let a = ok(s.save_risk(&f.lead_x, id, None, mail).await);
+    let r2 = a.risk("R-02").unwrap_or_else(|| panic!("R-02"));
+    assert!(!r2.evaluation.needs_treatment);
+    let portfolio = ok(kamae_store::quant::register_portfolio(&a))
+        .unwrap_or_else(|| panic!("a portfolio"))
+        .run(1);
+    assert_eq!(
+        portfolio
+            .scenarios
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["R-01", "R-02"]
+    );
+    assert_eq!(portfolio.trials, kamae_store::quant::REGISTER_TRIALS);
+    // Next year's copy keeps the scenario and its figure.
+    ok(s.submit_artifact(&f.lead_x, id).await);
+    ok(s.approve_artifact(&f.exec, id).await);
+    let next = ok(s.copy_assessment(&f.lead_x, id, 2027, "2027").await);
+    let copied = next.risk("R-01").unwrap_or_else(|| panic!("R-01"));
+    assert_eq!(copied.entry.scenario, Some(story_two_chain()));
+    assert_eq!(copied.evaluation.expected_loss_yen, Some(loss));
+    // Without its scenario the risk has no figure and, at its level, needs no treatment.
+    let mut plain = copied.entry.clone();
+    plain.scenario = None;
+    let next = ok(s.save_risk(&f.lead_x, next.id(), Some("R-01"), plain).await);
+    let r1 = next.risk("R-01").unwrap_or_else(|| panic!("R-01"));
+    assert_eq!(r1.evaluation.expected_loss_yen, None);
+    assert!(!r1.evaluation.needs_treatment);
 }

@@ -11,6 +11,7 @@ mod pages;
 pub mod policy;
 mod render;
 mod security;
+mod simulate;
 mod statics;
 
 use std::net::{IpAddr, SocketAddr};

@@ -218,6 +218,11 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/risk/assessments/{id}/quant",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "GET",
         "/risk/assessments/{id}/report",
         Record(ARTIFACT, Action::Read),
     ),
@@ -651,6 +656,11 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/api/v1/risk/assessments/{id}/copy",
         Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/risk/assessments/{id}/quant",
+        Record(ARTIFACT, Action::Read),
     ),
     r(
         "GET",

@@ -1260,3 +1260,127 @@ async fn the_risk_report_for_executives_and_for_outsiders() {
     assert_eq!(xlsx.status(), 200);
     assert!(xlsx.bytes().await.unwrap_or_default().starts_with(b"PK"));
 }
+
+/// Story 2's register carries scenarios: the vulnerability chain's expected loss is over the
+/// apparel maker's threshold although its rating alone would not say so; the quantitative
+/// view draws the year's loss exceedance curve; a scenario that does not hold is refused
+/// with its path, on the form and through the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_register_is_quantified_from_its_risks_scenarios() {
+    use reqwest::Method;
+    let s = Server::start().await;
+    let office = token_for(&s, "office@x-apparel.example").await;
+    let outsider = token_for(&s, "office@a-group.example").await;
+    let (_, list) = send(
+        &s,
+        &office,
+        Method::GET,
+        "/api/v1/risk/assessments",
+        Value::Null,
+    )
+    .await;
+    let id = list["items"]
+        .as_array()
+        .and_then(|l| {
+            l.iter().find(|a| {
+                a["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("統合ECサイト"))
+            })
+        })
+        .and_then(|a| a["artifact"]["id"].as_str())
+        .unwrap_or_else(|| panic!("{list}"))
+        .to_owned();
+    let quant = format!("/api/v1/risk/assessments/{id}/quant");
+    let (status, q) = send(&s, &office, Method::GET, &quant, Value::Null).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(q["loss_threshold_yen"], 10_000_000);
+    let r1 = &q["risks"][0];
+    assert_eq!(
+        (r1["code"].as_str(), r1["over_loss_threshold"].as_bool()),
+        (Some("R-01"), Some(true))
+    );
+    // 0.5 × 0.7 × (0.6 × 3e8 + 0.4 × 5.05e7) = 70,070,000 yen, within five standard errors
+    // (415,500 yen at 100,000 trials).
+    let loss = r1["expected_loss_yen"].as_i64().unwrap_or_default();
+    assert!((loss - 70_070_000).abs() < 5 * 415_500, "{loss}");
+    assert_eq!(q["risks"][1]["code"], "R-02");
+    assert_eq!(q["risks"][1]["over_loss_threshold"], false);
+    let portfolio = &q["portfolio"];
+    assert_eq!(portfolio["scenarios"][0]["name"], "R-01");
+    assert!(
+        portfolio["lec"].as_array().is_some_and(|l| l.len() >= 50),
+        "{portfolio}"
+    );
+    // A year without loss needs both risks to stay quiet: below R-01's own 0.65.
+    let p_zero = portfolio["p_zero"].as_f64().unwrap_or_default();
+    assert!((0.5..0.65).contains(&p_zero), "{p_zero}");
+    let (status, _) = send(&s, &outsider, Method::GET, &quant, Value::Null).await;
+    assert_eq!(
+        status, 404,
+        "another group's register does not exist for A's office"
+    );
+
+    // The register and its quantitative view on the web.
+    let web = s.signed_in("office@x-apparel.example").await;
+    let page = get_text(&web, &s.url(&format!("/risk/assessments/{id}"))).await;
+    assert!(
+        page.contains("年間予想損失額") && page.contains("id=\"quant-view\""),
+        "{page}"
+    );
+    let view = get_text(&web, &s.url(&format!("/risk/assessments/{id}/quant"))).await;
+    assert!(
+        view.contains("<svg") && view.contains("id=\"lec\""),
+        "{view}"
+    );
+    assert!(
+        view.contains("id=\"quant-R-01\"") && view.contains("基準以上"),
+        "{view}"
+    );
+
+    // A scenario that does not hold: refused with its path, on the form and through the API.
+    let form = get_text(&web, &s.url(&format!("/risk/assessments/{id}/risks/R-02"))).await;
+    assert!(
+        form.contains("name=\"scenario\"") && form.contains("lognormal90"),
+        "{form}"
+    );
+    let csrf = hidden(&form, "_csrf");
+    let broken = [
+        ("_csrf", csrf.as_str()),
+        ("code", "R-02"),
+        ("title", "標的型メールによる社内端末の乗っ取り"),
+        ("inherent", "2-3"),
+        ("inherent_rationale", "中堅・中小企業を狙う攻撃が増えている"),
+        (
+            "scenario",
+            r#"{"frequency": {"poisson": -1}, "magnitude": {"pert": [1e6, 1e7, 5e8]}}"#,
+        ),
+    ];
+    let (status, _, refused) = post_form(
+        &web,
+        &s,
+        &format!("/risk/assessments/{id}/risks/R-02"),
+        &broken,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("scenario.frequency.poisson"), "{refused}");
+    let (status, refused) = send(
+        &s,
+        &office,
+        Method::PUT,
+        &format!("/api/v1/risk/assessments/{id}/risks/R-02"),
+        serde_json::json!({"code": "R-02", "title": "x",
+            "scenario": {"frequency": {"poisson": 1}, "magnitude": {"bins": [[1e6, 1e7, 0.5]]}}}),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_scenario")),
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().contains("scenario.magnitude.bins"),
+        "{refused}"
+    );
+}

@@ -260,6 +260,15 @@ pub struct RiskEntry {
     pub exceptions: Vec<String>,
     /// Ids of advice records.
     pub advice: Vec<String>,
+    /// How the risk is quantified (role C): a scenario of the model file without its name,
+    /// checked by kamae-quant where it is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<serde_json::Value>,
+    /// The scenario's expected annual loss (yen), worked out by the store when the risk is
+    /// saved (a fixed number of trials and seed, so the same scenario gives the same figure);
+    /// whatever a caller puts here is replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_loss_yen: Option<i64>,
 }
 
 impl RiskEntry {
@@ -365,6 +374,12 @@ pub fn register_markdown(criteria: &Criteria, coverage: &Coverage, risks: &[Risk
             one_line(&criteria.tolerance)
         ));
     }
+    if let Some(y) = criteria.loss_threshold_yen {
+        out.push_str(&format!(
+            "- 年間予想損失額がこれ以上なら対応 / treatment from an expected annual loss of: {}\n",
+            crate::money::Yen(y).grouped()
+        ));
+    }
     for (ja, en, list) in [
         ("会社", "companies", &coverage.companies),
         ("拠点", "sites", &coverage.sites),
@@ -388,6 +403,24 @@ pub fn register_markdown(criteria: &Criteria, coverage: &Coverage, risks: &[Risk
             level(&r.residual),
         ));
     }
+    let quantified: Vec<&RiskEntry> = risks.iter().filter(|r| r.scenario.is_some()).collect();
+    if !quantified.is_empty() {
+        out.push_str("\n## 定量評価 / Quantitative view\n\n| ID | リスク / risk | 年間予想損失額 / expected annual loss | 基準以上 / at or over the threshold |\n| --- | --- | ---: | --- |\n");
+        for r in quantified {
+            let over = r
+                .expected_loss_yen
+                .zip(criteria.loss_threshold_yen)
+                .is_some_and(|(loss, threshold)| loss >= threshold);
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                r.code,
+                one_line(&r.title),
+                r.expected_loss_yen
+                    .map_or_else(|| "—".into(), |y| crate::money::Yen(y).grouped()),
+                if over { "はい / yes" } else { "—" },
+            ));
+        }
+    }
     out
 }
 
@@ -410,16 +443,22 @@ pub struct Evaluation {
     pub residual_cell: Option<(usize, usize)>,
     /// Expired exceptions that raised the residual rating, each as (id, title, expiry).
     pub raised_by: Vec<(String, String, chrono::NaiveDate)>,
+    /// The expected annual loss (yen) of the risk's scenario, when it has one.
+    pub expected_loss_yen: Option<i64>,
+    /// Whether that loss reaches the criteria's quantitative threshold.
+    pub over_loss_threshold: bool,
     pub needs_treatment: bool,
 }
 
 /// Evaluates one risk. An expired exception means the compensating measures it allowed no
-/// longer count, so the residual rating goes back to the inherent one.
+/// longer count, so the residual rating goes back to the inherent one. A risk whose expected
+/// annual loss reaches the quantitative threshold needs treatment whatever its level.
 pub fn evaluate(
     criteria: &Criteria,
     inherent: Option<&Rating>,
     residual: Option<&Rating>,
     exceptions: &[LinkedException],
+    expected_loss_yen: Option<i64>,
 ) -> Evaluation {
     let inherent_level = inherent.and_then(|r| criteria.level_of(r));
     let raised_by: Vec<(String, String, chrono::NaiveDate)> = exceptions
@@ -435,20 +474,26 @@ pub fn evaluate(
             inherent.or(residual).and_then(|r| criteria.cell_of(r)),
         )
     };
-    let needs_treatment = residual_level
-        .or(inherent_level)
-        .is_some_and(|l| l >= criteria.treat_from);
+    let over_loss_threshold = expected_loss_yen
+        .zip(criteria.loss_threshold_yen)
+        .is_some_and(|(loss, threshold)| loss >= threshold);
+    let needs_treatment = over_loss_threshold
+        || residual_level
+            .or(inherent_level)
+            .is_some_and(|l| l >= criteria.treat_from);
     Evaluation {
         inherent_level,
         residual_level,
         residual_cell,
         raised_by,
+        expected_loss_yen,
+        over_loss_threshold,
         needs_treatment,
     }
 }
 
 /// The order in which risks are treated: the highest residual level first, then the highest
-/// inherent level, then the register's own order.
+/// inherent level, then the largest expected annual loss, then the register's own order.
 pub fn treatment_order(evaluations: &[Evaluation]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..evaluations.len())
         .filter(|i| evaluations[*i].needs_treatment)
@@ -458,6 +503,7 @@ pub fn treatment_order(evaluations: &[Evaluation]) -> Vec<usize> {
         (
             std::cmp::Reverse(e.residual_level.or(e.inherent_level)),
             std::cmp::Reverse(e.inherent_level),
+            std::cmp::Reverse(e.expected_loss_yen),
             *i,
         )
     });
@@ -503,7 +549,7 @@ mod tests {
     fn an_expired_exception_raises_the_residual_rating_and_says_so() {
         let c = Criteria::for_matrix(Method::Matrix, builtin_matrix());
         let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
-        let covered = evaluate(&c, Some(&m(4, 3)), Some(&m(1, 1)), &[]);
+        let covered = evaluate(&c, Some(&m(4, 3)), Some(&m(1, 1)), &[], None);
         assert_eq!(
             (covered.residual_level, covered.needs_treatment),
             (Some(1), false)
@@ -517,6 +563,7 @@ mod tests {
                 title: "Z社の移行措置".into(),
                 expired_on: Some(day),
             }],
+            None,
         );
         assert_eq!(lapsed.residual_level, Some(3));
         assert_eq!(lapsed.residual_cell, Some((4, 3)));
@@ -529,8 +576,27 @@ mod tests {
         let c = Criteria::for_matrix(Method::Matrix, builtin_matrix());
         let evals: Vec<Evaluation> = [m(2, 2), m(4, 4), m(0, 0), m(3, 4)]
             .iter()
-            .map(|r| evaluate(&c, Some(r), None, &[]))
+            .map(|r| evaluate(&c, Some(r), None, &[], None))
             .collect();
         assert_eq!(treatment_order(&evals), [1, 3, 0]);
+    }
+
+    #[test]
+    fn an_expected_loss_at_the_threshold_needs_treatment_at_any_level() {
+        let mut c = Criteria::for_matrix(Method::Matrix, builtin_matrix());
+        let low = m(0, 0);
+        assert!(!evaluate(&c, Some(&low), None, &[], Some(80_000_000)).needs_treatment);
+        c.loss_threshold_yen = Some(50_000_000);
+        let over = evaluate(&c, Some(&low), None, &[], Some(50_000_000));
+        assert!(over.over_loss_threshold && over.needs_treatment);
+        let under = evaluate(&c, Some(&low), None, &[], Some(49_999_999));
+        assert!(!under.over_loss_threshold && !under.needs_treatment);
+        assert!(!evaluate(&c, Some(&low), None, &[], None).needs_treatment);
+        // Among equal levels, the larger loss is treated first.
+        let evals = [
+            evaluate(&c, Some(&low), None, &[], Some(60_000_000)),
+            evaluate(&c, Some(&low), None, &[], Some(90_000_000)),
+        ];
+        assert_eq!(treatment_order(&evals), [1, 0]);
     }
 }

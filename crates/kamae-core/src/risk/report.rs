@@ -429,6 +429,8 @@ mod tests {
             items: vec![],
             exceptions: vec![],
             advice: vec![],
+            scenario: None,
+            expected_loss_yen: None,
         }
     }
 
@@ -456,7 +458,7 @@ mod tests {
         ];
         let evals: Vec<Evaluation> = entries
             .iter()
-            .map(|e| evaluate(&c, e.inherent.as_ref(), e.residual.as_ref(), &[]))
+            .map(|e| evaluate(&c, e.inherent.as_ref(), e.residual.as_ref(), &[], None))
             .collect();
         let risks: Vec<ReportedInput<'_>> = entries
             .iter()
@@ -499,7 +501,7 @@ mod tests {
         ];
         let old_evals: Vec<Evaluation> = old_entries
             .iter()
-            .map(|e| evaluate(&c, e.inherent.as_ref(), e.residual.as_ref(), &[]))
+            .map(|e| evaluate(&c, e.inherent.as_ref(), e.residual.as_ref(), &[], None))
             .collect();
         let old: Vec<ReportedInput<'_>> = old_entries
             .iter()

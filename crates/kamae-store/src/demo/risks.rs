@@ -48,6 +48,8 @@ fn risk(
         items: items.iter().map(|s| (*s).to_owned()).collect(),
         exceptions: vec![],
         advice: vec![],
+        scenario: None,
+        expected_loss_yen: None,
     })
 }
 
@@ -502,7 +504,13 @@ impl Store {
         )?;
         vulns.advice = vec![advice.to_string()];
         vulns.assets = vec!["統合ECサイト".into(), "会員情報".into()];
-        let mail = risk(
+        // The story's chain: one vulnerability a year, attacked half the time, damage in
+        // seven attacks of ten, and the loss in the story's two ranges.
+        vulns.scenario = Some(serde_json::json!({
+            "frequency": {"chain": {"count": 1, "probabilities": [0.5, 0.7]}},
+            "magnitude": {"bins": [[1e8, 5e8, 0.6], [1e6, 1e8, 0.4]]}
+        }));
+        let mut mail = risk(
             "R-02",
             "標的型メールによる社内端末の乗っ取り",
             "外部の攻撃者",
@@ -514,6 +522,11 @@ impl Store {
             Some((1, 3, "管理画面は社内からのみ接続でき、多要素認証を使う")),
             &["EDU-01", "AUT-01"],
         )?;
+        mail.scenario = Some(serde_json::json!({
+            "frequency": {"poisson": {"pert": [0.1, 0.2, 0.5]}},
+            "magnitude": {"lognormal90": [1e6, 5e7]},
+            "controls": [{"name": "多要素認証", "frequency_factor": {"pert": [0.2, 0.3, 0.5]}}]
+        }));
         self.save_risk(&office, id, None, vulns).await?;
         self.save_risk(&office, id, None, mail).await?;
         let context = self

@@ -7,6 +7,7 @@ mod applicability;
 mod artifacts;
 mod assets;
 mod auth;
+mod chart;
 mod context;
 pub mod exceptions;
 mod forms;
@@ -16,6 +17,7 @@ mod home;
 mod item_edit;
 mod map;
 mod org;
+mod quant;
 mod risk;
 mod risk_report;
 mod roles;
@@ -155,6 +157,7 @@ pub fn routes() -> Router<AppState> {
         .route("/risk/assessments/{id}", get(risk::assessment))
         .route("/risk/assessments/{id}/copy", post(risk::copy_assessment))
         .route("/risk/assessments/{id}/context", post(context::cite))
+        .route("/risk/assessments/{id}/quant", get(quant::register_view))
         .route("/risk/assessments/{id}/report", get(risk_report::report))
         .route(
             "/risk/assessments/{id}/report.xlsx",

@@ -561,6 +561,8 @@ pub struct RegisterRow<'a> {
     pub residual: Option<&'a MatrixLevel>,
     /// Its place in the treatment order (1 = first), if it needs treatment.
     pub rank: Option<usize>,
+    /// Its scenario's expected annual loss, written in the page's language.
+    pub expected_loss: Option<String>,
 }
 
 #[derive(Template)]
@@ -575,6 +577,9 @@ struct AssessmentPage<'a> {
     residual_map: String,
     /// The clicked cell's title and its risks.
     chosen: Option<(String, Vec<RegisterRow<'a>>)>,
+    /// Whether any risk carries a scenario (the register then shows expected losses).
+    quantified: bool,
+    loss_threshold: Option<String>,
     can_write: bool,
     /// Whether the register can change now (a draft or a rejected version).
     open: bool,
@@ -590,7 +595,11 @@ struct AssessmentPage<'a> {
     )>,
 }
 
-fn rows_of<'a>(a: &'a AssessmentView, keep: impl Fn(&RiskView) -> bool) -> Vec<RegisterRow<'a>> {
+fn rows_of<'a>(
+    a: &'a AssessmentView,
+    ja: bool,
+    keep: impl Fn(&RiskView) -> bool,
+) -> Vec<RegisterRow<'a>> {
     let levels = &a.criteria.matrix.risk;
     a.risks
         .iter()
@@ -605,6 +614,10 @@ fn rows_of<'a>(a: &'a AssessmentView, keep: impl Fn(&RiskView) -> bool) -> Vec<R
                 .iter()
                 .position(|i| *i == n)
                 .map(|p| p + 1),
+            expected_loss: r
+                .evaluation
+                .expected_loss_yen
+                .map(|y| super::risk_report::yen(ja, y)),
         })
         .collect()
 }
@@ -682,7 +695,7 @@ pub async fn assessment(
             );
             Some((
                 title,
-                rows_of(&a, |r| cell_on(&a, r, residual) == Some((l, i))),
+                rows_of(&a, ja, |r| cell_on(&a, r, residual) == Some((l, i))),
             ))
         }
         _ => None,
@@ -738,7 +751,12 @@ pub async fn assessment(
         plans,
         ja,
         scope,
-        rows: rows_of(&a, |_| true),
+        rows: rows_of(&a, ja, |_| true),
+        quantified: a.risks.iter().any(|r| r.entry.scenario.is_some()),
+        loss_threshold: a
+            .criteria
+            .loss_threshold_yen
+            .map(|y| super::risk_report::yen(ja, y)),
         inherent_map: map(false),
         residual_map: map(true),
         chosen,
@@ -784,6 +802,9 @@ pub struct RiskForm {
     exceptions: String,
     #[serde(default)]
     advice: String,
+    /// The scenario as JSON (docs/formats.md, without `name`); empty for none.
+    #[serde(default)]
+    scenario: String,
     #[serde(default, rename = "_csrf")]
     csrf: String,
 }
@@ -835,6 +856,11 @@ impl RiskForm {
             items: e.items.join(", "),
             exceptions: e.exceptions.join(", "),
             advice: e.advice.join(", "),
+            scenario: e
+                .scenario
+                .as_ref()
+                .and_then(|s| serde_json::to_string_pretty(s).ok())
+                .unwrap_or_default(),
             csrf: String::new(),
         }
     }
@@ -875,6 +901,17 @@ impl RiskForm {
                 .collect(),
             exceptions: list_of(&self.exceptions),
             advice: list_of(&self.advice),
+            scenario: match self.scenario.trim() {
+                "" => None,
+                text => Some(serde_json::from_str(text).map_err(|e| {
+                    Problem::new(
+                        "invalid_scenario",
+                        format!("scenario: JSON として読めません（{e}）"),
+                        format!("scenario: not readable as JSON ({e})"),
+                    )
+                })?),
+            },
+            expected_loss_yen: None,
         })
     }
 }
@@ -997,6 +1034,9 @@ fn risk_form_page(
         Field::new("advice", t.get("risk.advice"), "text")
             .value(form.advice)
             .hint(t.get("risk.advice_hint")),
+        Field::new("scenario", t.get("risk.scenario"), "textarea")
+            .value(form.scenario)
+            .hint(t.get("risk.scenario_hint")),
     ];
     let (title, action) = match replacing {
         Some(code) => (

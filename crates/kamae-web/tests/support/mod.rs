@@ -243,3 +243,23 @@ pub async fn upload(
     let status = res.status().as_u16();
     (status, res.text().await.unwrap_or_default())
 }
+
+/// Calls the API with a bearer token; a JSON body unless it is null. The status and the
+/// answer as JSON (null when it is not JSON).
+pub async fn send(
+    s: &Server,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let mut req = reqwest::Client::new()
+        .request(method, s.url(path))
+        .bearer_auth(token);
+    if !body.is_null() {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}

@@ -57,6 +57,7 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(standard::put_item))
         .routes(routes!(quant::run))
         .routes(routes!(quant::breach))
+        .routes(routes!(quant::register))
         .routes(routes!(risk::list_risk_matrices))
         .routes(routes!(risk::get_risk_matrix))
         .routes(routes!(risk::list_assessments, risk::create_assessment))

@@ -129,21 +129,9 @@ pub async fn run(user: ApiUser, body: Bytes) -> Result<Json<QuantOut>, ApiError>
         ));
     }
     let compiled = model.compile().map_err(|p| refused(&user, p))?;
-    // One simulation per core at a time; a request waits for its turn.
-    let permit = user
-        .state
-        .simulations
-        .clone()
-        .acquire_owned()
+    let out = crate::simulate::run(&user.state, compiled)
         .await
-        .map_err(|_| user.fail(crate::error::Failure::unavailable()))?;
-    let out = tokio::task::spawn_blocking(move || {
-        let out = compiled.run(1);
-        drop(permit);
-        out
-    })
-    .await
-    .map_err(|_| user.fail(crate::error::Failure::unavailable()))?;
+        .map_err(|e| user.fail(e))?;
     Ok(Json(out.into()))
 }
 
@@ -209,5 +197,76 @@ pub async fn breach(
     Ok(Json(BreachOut {
         per_person: estimate.per_person,
         total: estimate.total,
+    }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct QuantifiedRiskOut {
+    pub code: String,
+    pub title: String,
+    /// As the quantitative criterion judged it (worked out when the risk was saved).
+    pub expected_loss_yen: i64,
+    /// Its part of the register's expected annual loss.
+    pub share: f64,
+    pub over_loss_threshold: bool,
+}
+
+/// The register's quantitative view (docs/formats.md).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct RegisterQuantOut {
+    pub loss_threshold_yen: Option<i64>,
+    /// The sum of the risks' expected annual losses.
+    pub expected_loss_yen: i64,
+    pub risks: Vec<QuantifiedRiskOut>,
+    /// Codes of the risks without a scenario, left out of the figures.
+    pub unquantified: Vec<String>,
+    /// Every scenario run together: the distribution of the year's total and its loss
+    /// exceedance curve; `scenarios` names each by its risk's code. None when no risk
+    /// carries a scenario.
+    pub portfolio: Option<QuantOut>,
+}
+
+/// An assessment's quantitative view: each risk's expected annual loss and the portfolio
+/// of their scenarios as one run (100,000 trials, a fixed seed).
+#[utoipa::path(get, path = "/api/v1/risk/assessments/{id}/quant", tag = "quant",
+    params(("id" = String, Path, description = "The assessment")),
+    responses((status = 200, description = "The view", body = RegisterQuantOut), (status = 404, description = "Not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
+pub async fn register(
+    user: ApiUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<RegisterQuantOut>, ApiError> {
+    let a = super::risk::load(&user, &id, kamae_core::access::Action::Read).await?;
+    let q = crate::simulate::register_quant(&user.state, &a)
+        .await
+        .map_err(|e| user.fail(e))?;
+    let Some(q) = q else {
+        return Ok(Json(RegisterQuantOut {
+            loss_threshold_yen: a.criteria.loss_threshold_yen,
+            expected_loss_yen: 0,
+            risks: Vec::new(),
+            unquantified: a.risks.iter().map(|r| r.entry.code.to_string()).collect(),
+            portfolio: None,
+        }));
+    };
+    Ok(Json(RegisterQuantOut {
+        loss_threshold_yen: a.criteria.loss_threshold_yen,
+        expected_loss_yen: q.total_yen,
+        risks: q
+            .risks
+            .iter()
+            .map(|r| QuantifiedRiskOut {
+                code: r.risk.entry.code.to_string(),
+                title: r.risk.entry.title.clone(),
+                expected_loss_yen: r.expected_loss_yen,
+                share: r.share,
+                over_loss_threshold: r.risk.evaluation.over_loss_threshold,
+            })
+            .collect(),
+        unquantified: q
+            .unquantified
+            .iter()
+            .map(|r| r.entry.code.to_string())
+            .collect(),
+        portfolio: Some(q.portfolio.into()),
     }))
 }

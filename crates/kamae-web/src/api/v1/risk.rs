@@ -298,6 +298,11 @@ pub struct RiskIn {
     /// Ids of advice records.
     #[serde(default)]
     pub advice: Vec<String>,
+    /// How the risk is quantified: a scenario of the model file (docs/formats.md) without
+    /// its `name`; the engine works out its expected annual loss when the risk is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub scenario: Option<serde_json::Value>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -312,6 +317,10 @@ pub struct RiskOut {
     pub residual_level: Option<usize>,
     /// Expired exceptions that raised the residual level (their ids).
     pub raised_by: Vec<String>,
+    /// The scenario's expected annual loss in yen (100,000 trials, a fixed seed).
+    pub expected_loss_yen: Option<i64>,
+    /// Whether that loss reaches the criteria's `loss_threshold_yen`.
+    pub over_loss_threshold: bool,
     pub needs_treatment: bool,
     /// Its place in the treatment order (1 = first), if it needs treatment.
     pub treatment_rank: Option<usize>,
@@ -395,6 +404,7 @@ fn risk_io(e: &RiskEntry) -> RiskIn {
         items: e.items.clone(),
         exceptions: e.exceptions.clone(),
         advice: e.advice.clone(),
+        scenario: e.scenario.clone(),
     }
 }
 
@@ -421,6 +431,8 @@ pub(super) fn assessment_out(a: AssessmentView) -> AssessmentOut {
             inherent_level: r.evaluation.inherent_level,
             residual_level: r.evaluation.residual_level,
             raised_by: r.evaluation.raised_by.iter().map(|x| x.0.clone()).collect(),
+            expected_loss_yen: r.evaluation.expected_loss_yen,
+            over_loss_threshold: r.evaluation.over_loss_threshold,
             needs_treatment: r.evaluation.needs_treatment,
             treatment_rank: a
                 .treatment_order
@@ -674,6 +686,8 @@ fn entry_in(user: &ApiUser, r: RiskIn) -> Result<RiskEntry, ApiError> {
             .collect(),
         exceptions: r.exceptions,
         advice: r.advice,
+        scenario: r.scenario,
+        expected_loss_yen: None,
     })
 }
 
