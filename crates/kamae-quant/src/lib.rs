@@ -2,6 +2,7 @@
 //! state; a model and a seed give the same numbers on any machine and any thread count.
 
 pub mod breach;
+pub mod business;
 pub mod dist;
 pub mod model;
 pub mod sim;
