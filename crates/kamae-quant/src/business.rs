@@ -103,7 +103,7 @@ pub struct Case {
     pub options: Vec<BusinessOption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetOutcome {
     pub label: String,
     pub line: String,
@@ -113,7 +113,7 @@ pub struct TargetOutcome {
     pub probability: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YearOutcome {
     pub year: String,
     /// The plan's lines with the option's changes.
@@ -132,7 +132,7 @@ pub struct YearOutcome {
     pub targets: Vec<TargetOutcome>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptionOutcome {
     pub name: String,
     pub residual_owner: String,
@@ -151,7 +151,7 @@ pub struct OptionOutcome {
     pub payback_years: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseOutcome {
     pub trials: u64,
     pub seed: u64,

@@ -600,6 +600,14 @@ impl Store {
             )
             .into());
         }
+        if crate::business::is_case(&mut w, actor, id).await? {
+            return Err(Problem::new(
+                "edit_business_case",
+                "ビジネスケースは、計画と選択肢として編集します（役割Cの画面）",
+                "a business case is edited as its plan and options (on role C's pages)",
+            )
+            .into());
+        }
         for hidden in &stored.inputs {
             let readable = all
                 .iter()

@@ -14,6 +14,7 @@ pub mod artifact;
 pub mod assets;
 pub mod audit;
 pub mod backup;
+pub mod business;
 pub mod context;
 pub mod demo;
 pub mod exceptions;

@@ -22,6 +22,7 @@ both_backends!(
     the_context_is_recorded_and_cited_by_assessments,
     the_asset_method_rates_with_the_assessments_own_bands,
     risks_carry_scenarios_judged_by_the_quantitative_criterion,
+    a_business_case_weighs_options_and_goes_through_approval,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -957,4 +958,125 @@ async fn risks_carry_scenarios_judged_by_the_quantitative_criterion(t: &TestStor
     let r1 = next.risk("R-01").unwrap_or_else(|| panic!("R-01"));
     assert_eq!(r1.evaluation.expected_loss_yen, None);
     assert!(!r1.evaluation.needs_treatment);
+}
+
+fn business_case(waf_scenario: &str) -> serde_json::Value {
+    serde_json::json!({
+        "discount_rate": 0.05,
+        "plan": {"years": ["2026年度", "2027年度", "2028年度"], "profit_line": "営業利益",
+            "lines": [{"name": "EC売上", "values": [3.2e9, 4.45e9, 5.78e9]},
+                      {"name": "営業利益", "values": [-1.5e8, 2.7e8, 8.6e8]}],
+            "targets": [{"label": "2年目に営業黒字", "year": "2027年度", "line": "営業利益", "at_least": 0}]},
+        "options": [
+            {"name": "クラウドWAF", "yearly_cost": 4e6, "residual_owner": "EC事業部長",
+             "effects": [{"scenario": waf_scenario, "frequency_factor": {"pert": [0.2, 0.4, 0.7]}}]},
+            {"name": "何もしない", "residual_owner": "EC事業部長", "residual_note": "脆弱性のリスクをそのまま受容する"}
+        ]
+    })
+}
+
+async fn a_business_case_weighs_options_and_goes_through_approval(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    let a = ok(s
+        .new_assessment(&f.lead_x, new_assessment(Some("X"), BUILTIN_MATRIX, 2026))
+        .await);
+    let mut vulns = risk("R-01", "ECサイトの脆弱性");
+    vulns.scenario = Some(story_two_chain());
+    ok(s.save_risk(&f.lead_x, a.id(), None, vulns).await);
+    // An option acting on a scenario the register does not have is refused with its place,
+    // and nothing is written.
+    let rows = audit_rows(s).await;
+    let e = s
+        .new_business_case(&f.lead_x, a.id(), "EC投資計画", business_case("R-09"))
+        .await
+        .expect_err("refused");
+    assert_eq!(e.code(), "invalid_business_case");
+    assert!(
+        e.to_string().contains("options[0].effects[0].scenario"),
+        "{e}"
+    );
+    assert_eq!(audit_rows(s).await, rows);
+    assert_eq!(
+        err_code(
+            s.new_business_case(&f.lead_y, a.id(), "EC投資計画", business_case("R-01"))
+                .await
+        ),
+        "not_found",
+        "Y's lead does not see X's assessment"
+    );
+    let c = ok(s
+        .new_business_case(&f.lead_x, a.id(), "EC投資計画", business_case("R-01"))
+        .await);
+    assert_eq!(
+        c.version.reference.kind,
+        kamae_core::artifact::ArtifactKind::InvestmentPlan
+    );
+    assert_eq!(
+        c.version.inputs[0].version,
+        a.id(),
+        "made from the assessment"
+    );
+    let waf = &c.outcome.options[0];
+    assert!(waf.risk_reduction > 0.0 && waf.expected_loss_after < waf.expected_loss_before);
+    assert_eq!(waf.cost, 1.2e7);
+    // Year 2's target: 270 million less the WAF and the year's loss; doing nothing fails it
+    // only when the loss passes 270 million: 0.35 × 0.6 × (500 − 270) / 400 = 12%.
+    let met = |o: &kamae_quant::business::OptionOutcome| o.years[1].targets[0].probability;
+    assert!(
+        met(waf) > met(&c.outcome.baseline),
+        "{} vs {}",
+        met(waf),
+        met(&c.outcome.baseline)
+    );
+    assert!(
+        c.version.body.contains("選択肢の比較 / Options compared")
+            && c.version.body.contains("クラウドWAF")
+            && c.version.body.contains("脆弱性のリスクをそのまま受容する"),
+        "{}",
+        c.version.body
+    );
+    assert_eq!(
+        err_code(s.business_case(&f.lead_y, c.id()).await),
+        "not_found"
+    );
+    assert_eq!(
+        err_code(
+            s.save_business_case(&f.lead_y, c.id(), business_case("R-01"))
+                .await
+        ),
+        "not_found"
+    );
+    assert_eq!(
+        err_code(
+            s.edit_artifact(&f.lead_x, c.id(), "x", "free text", &[])
+                .await
+        ),
+        "edit_business_case"
+    );
+    // Rejected, revised, resubmitted, approved; then it stands as approved.
+    ok(s.submit_artifact(&f.lead_x, c.id()).await);
+    ok(s.reject_artifact(
+        &f.exec,
+        c.id(),
+        "パッチ予算を見送った場合の責任者が書かれていない",
+    )
+    .await);
+    let mut revised = business_case("R-01");
+    revised["options"][1]["residual_owner"] = serde_json::json!("社長");
+    let c = ok(s
+        .save_business_case(&f.lead_x, c.id(), revised.clone())
+        .await);
+    assert_eq!(c.state(), ApprovalState::Draft);
+    assert_eq!(c.outcome.options[1].residual_owner, "社長");
+    ok(s.submit_artifact(&f.lead_x, c.id()).await);
+    ok(s.approve_artifact(&f.exec, c.id()).await);
+    assert_eq!(
+        err_code(s.save_business_case(&f.lead_x, c.id(), revised).await),
+        "approved_case"
+    );
+    let listed = ok(s.business_cases(&f.office).await);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].state(), ApprovalState::Approved);
+    assert_eq!(ok(s.business_cases(&f.lead_y).await).len(), 0);
 }
