@@ -3,6 +3,7 @@
 //! English; every writer neutralises what a spreadsheet would run as a formula.
 
 pub mod assets;
+pub mod business;
 pub mod ciso_assistant;
 pub mod items;
 pub mod oscal;

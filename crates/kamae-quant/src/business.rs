@@ -22,6 +22,9 @@ pub struct Plan {
     pub profit_line: String,
     #[serde(default)]
     pub targets: Vec<Target>,
+    /// Where the plan's figures come from (the business plan, an assumption).
+    #[serde(default)]
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,6 +93,9 @@ pub struct BusinessOption {
     /// The risk left, in words (what is retained and why).
     #[serde(default)]
     pub residual_note: String,
+    /// Where its figures come from (a quote, a public case, an assumption).
+    #[serde(default)]
+    pub basis: String,
 }
 
 /// A business case: the plan, a discount rate, and the options.
@@ -137,6 +143,8 @@ pub struct OptionOutcome {
     pub name: String,
     pub residual_owner: String,
     pub residual_note: String,
+    #[serde(default)]
+    pub basis: String,
     pub years: Vec<YearOutcome>,
     /// Over the plan's years.
     pub expected_loss_before: f64,
@@ -157,6 +165,8 @@ pub struct CaseOutcome {
     pub seed: u64,
     pub discount_rate: f64,
     pub years: Vec<String>,
+    #[serde(default)]
+    pub plan_basis: String,
     /// Doing nothing: the plan as written, with every scenario as it stands.
     pub baseline: OptionOutcome,
     pub options: Vec<OptionOutcome>,
@@ -418,6 +428,7 @@ impl Case {
             seed,
             discount_rate: self.discount_rate,
             years: self.plan.years.clone(),
+            plan_basis: self.plan.basis.clone(),
             baseline,
             options,
         })
@@ -569,6 +580,7 @@ impl Case {
             name: option.map(|o| o.name.clone()).unwrap_or_default(),
             residual_owner: option.map(|o| o.residual_owner.clone()).unwrap_or_default(),
             residual_note: option.map(|o| o.residual_note.clone()).unwrap_or_default(),
+            basis: option.map(|o| o.basis.clone()).unwrap_or_default(),
             expected_loss_before: expected_loss_after + risk_reduction,
             expected_loss_after,
             risk_reduction,

@@ -173,6 +173,12 @@ pub fn case_markdown(assessment_title: &str, o: &CaseOutcome) -> String {
             }
         ));
     }
+    if !o.plan_basis.trim().is_empty() {
+        out.push_str(&format!(
+            "\n計画の数字の出どころ / where the plan's figures come from: {}\n",
+            one_line(&o.plan_basis)
+        ));
+    }
     out.push_str(&format!(
         "\n## 前提 / Basis\n\n- リスクアセスメント / risk assessment: {}\n- 試行 / trials: {}、乱数の種 / seed: {}\n- 割引率 / discount rate: {}\n",
         one_line(assessment_title),

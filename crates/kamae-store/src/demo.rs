@@ -10,6 +10,7 @@ use kamae_core::rules::{ChangeReason, Criterion, FrameworkRef, ProductOption, St
 use kamae_core::text::{Code, Email};
 use serde::Serialize;
 
+mod business;
 mod risks;
 
 use crate::org::{NewCompany, NewDepartment, NewGroup, NewPerson, NewSite};

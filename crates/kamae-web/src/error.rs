@@ -79,6 +79,7 @@ fn status_for(code: &str) -> StatusCode {
         | "changed_meanwhile"
         | "open_version_exists"
         | "awaiting_decision"
+        | "approved_case"
         | "approved_exception"
         | "nothing_open"
         | "not_approved"

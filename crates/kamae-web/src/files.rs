@@ -134,3 +134,28 @@ pub fn risk_report_name(v: &kamae_store::report::ReportView) -> String {
         v.report.audience.as_str()
     )
 }
+
+/// A business case as an XLSX workbook (web and API).
+pub fn business_case_xlsx(
+    v: &kamae_store::business::BusinessCaseView,
+    t: &crate::i18n::T<'_>,
+) -> Result<Vec<u8>, Problem> {
+    let summary = vec![
+        (t.get("business.case").to_owned(), v.version.title.clone()),
+        (
+            t.get("risk.state").to_owned(),
+            t.pick(v.state().label_ja(), v.state().label_en())
+                .to_owned(),
+        ),
+        (
+            t.get("business.assessment").to_owned(),
+            v.assessment_title.clone(),
+        ),
+    ];
+    kamae_exchange::business::write_case_xlsx(&summary, &v.outcome, t.lang() == "ja")
+}
+
+/// The file name a business case is offered under: `business-case-v2.xlsx`.
+pub fn business_case_name(v: &kamae_store::business::BusinessCaseView) -> String {
+    format!("business-case-v{}.xlsx", v.version.reference.number)
+}

@@ -221,6 +221,38 @@ pub const ROUTES: &[Route] = &[
         "/risk/assessments/{id}/quant",
         Record(ARTIFACT, Action::Read),
     ),
+    // Role C: business cases, started from an assessment (its scenarios).
+    r(
+        "GET",
+        "/risk/assessments/{id}/business-cases/new",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/risk/assessments/{id}/business-cases",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r("GET", "/business-cases", SignedIn),
+    r(
+        "GET",
+        "/business-cases/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "GET",
+        "/business-cases/{id}/case.xlsx",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "GET",
+        "/business-cases/{id}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/business-cases/{id}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
     r(
         "GET",
         "/risk/assessments/{id}/report",
@@ -661,6 +693,22 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/api/v1/risk/assessments/{id}/quant",
         Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "POST",
+        "/api/v1/risk/assessments/{id}/business-cases",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r("GET", "/api/v1/business-cases", SignedIn),
+    r(
+        "GET",
+        "/api/v1/business-cases/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/business-cases/{id}",
+        Record(ARTIFACT, Action::Write),
     ),
     r(
         "GET",

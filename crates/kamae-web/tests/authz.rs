@@ -795,6 +795,21 @@ async fn call(
         "/api/v1/risk/assessments/{id}/plans" => {
             json = serde_json::json!({"title": format!("probe {serial}")});
         }
+        "/api/v1/risk/assessments/{id}/business-cases" => {
+            json = serde_json::json!({"title": format!("probe {serial}"), "case": {}});
+        }
+        "/api/v1/business-cases/{id}" if route.method == "PUT" => {
+            json = serde_json::json!({"case": {}});
+        }
+        "/risk/assessments/{id}/business-cases" => {
+            form.extend([
+                ("title".into(), format!("probe {serial}")),
+                ("case".into(), "{}".into()),
+            ]);
+        }
+        "/business-cases/{id}/edit" if route.method == "POST" => {
+            form.push(("case".into(), "{}".into()));
+        }
         "/api/v1/risk/plans/{id}/treatments/{code}" => {
             json = serde_json::json!({"decision": "retain", "accepted_by": "probe"});
         }

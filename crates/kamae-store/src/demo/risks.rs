@@ -590,6 +590,7 @@ impl Store {
         )
         .await?;
         self.submit_artifact(&office, plan.id()).await?;
+        self.load_story_two_case(&office, &ceo, id).await?;
         Ok(())
     }
 }

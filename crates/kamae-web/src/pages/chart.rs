@@ -145,6 +145,84 @@ pub fn loss_exceedance(
     out
 }
 
+/// One series of a bar chart: its name, colour and one value per category.
+pub struct Series<'a> {
+    pub name: &'a str,
+    pub colour: &'a str,
+    pub values: Vec<f64>,
+}
+
+/// Horizontal bars: one group per category (an option), one bar per series, each labelled
+/// with `label(value)`; a legend names the series. Bars start at zero, negative values are
+/// drawn as zero-length with their label.
+pub fn bars(
+    id: &str,
+    title: &str,
+    categories: &[String],
+    series: &[Series<'_>],
+    label: impl Fn(f64) -> String,
+) -> String {
+    const LABEL_W: f64 = 200.0;
+    const BAR_H: f64 = 14.0;
+    const GAP: f64 = 10.0;
+    let group_h = BAR_H * series.len() as f64 + GAP;
+    let legend_h = 22.0;
+    let height = legend_h + group_h * categories.len() as f64 + 8.0;
+    let plot_w = WIDTH - LABEL_W - 110.0;
+    let top = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .fold(0.0f64, f64::max);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" class="chart" id="{id}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{title}</title>"#,
+        id = esc(id),
+        title = esc(title),
+    );
+    let mut x = LABEL_W;
+    for s in series {
+        let _ = write!(
+            out,
+            r#"<rect x="{x:.1}" y="4" width="12" height="12" fill="{colour}"/><text x="{tx:.1}" y="14" class="axis-label">{name}</text>"#,
+            colour = esc(s.colour),
+            tx = x + 16.0,
+            name = esc(s.name),
+        );
+        x += 24.0 + 7.0 * s.name.chars().count() as f64;
+    }
+    for (c, category) in categories.iter().enumerate() {
+        let y0 = legend_h + group_h * c as f64;
+        let _ = write!(
+            out,
+            r#"<text x="{tx:.1}" y="{ty:.1}" class="axis-title" text-anchor="end">{name}</text>"#,
+            tx = LABEL_W - 8.0,
+            ty = y0 + (BAR_H * series.len() as f64) / 2.0 + 4.0,
+            name = esc(category),
+        );
+        for (k, s) in series.iter().enumerate() {
+            let v = s.values.get(c).copied().unwrap_or(0.0);
+            let w = if top > 0.0 {
+                (v.max(0.0) / top) * plot_w
+            } else {
+                0.0
+            };
+            let y = y0 + BAR_H * k as f64;
+            let _ = write!(
+                out,
+                r#"<rect class="bar" x="{LABEL_W}" y="{y:.1}" width="{w:.1}" height="{bh:.1}" fill="{colour}"/><text x="{tx:.1}" y="{ty:.1}" class="axis-label">{value}</text>"#,
+                bh = BAR_H - 2.0,
+                colour = esc(s.colour),
+                tx = LABEL_W + w + 4.0,
+                ty = y + BAR_H - 4.0,
+                value = esc(&label(v)),
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +258,25 @@ mod tests {
         // 1e6 sits on the left edge, 1e8 on the right; 0.6 is the top of the axis.
         assert!(svg.contains(r#"points="60.0,16.0 620.0,189.3""#), "{svg}");
         assert!(svg.contains("¥1M") && svg.contains("¥100M"));
+    }
+
+    #[test]
+    fn bars_are_scaled_to_the_largest_value() {
+        let svg = bars(
+            "cmp",
+            "options",
+            &["WAF".to_owned(), "none".to_owned()],
+            &[Series {
+                name: "loss",
+                colour: "#b91c1c",
+                values: vec![50.0, 100.0],
+            }],
+            |v| format!("{v}"),
+        );
+        // The plot is 640 − 200 − 110 = 330 wide: 100 fills it, 50 half.
+        assert!(
+            svg.contains(r#"width="165.0""#) && svg.contains(r#"width="330.0""#),
+            "{svg}"
+        );
     }
 }

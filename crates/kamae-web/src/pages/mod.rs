@@ -7,6 +7,7 @@ mod applicability;
 mod artifacts;
 mod assets;
 mod auth;
+mod business;
 mod chart;
 mod context;
 pub mod exceptions;
@@ -158,6 +159,21 @@ pub fn routes() -> Router<AppState> {
         .route("/risk/assessments/{id}/copy", post(risk::copy_assessment))
         .route("/risk/assessments/{id}/context", post(context::cite))
         .route("/risk/assessments/{id}/quant", get(quant::register_view))
+        .route(
+            "/risk/assessments/{id}/business-cases/new",
+            get(business::new_form),
+        )
+        .route(
+            "/risk/assessments/{id}/business-cases",
+            post(business::create),
+        )
+        .route("/business-cases", get(business::list))
+        .route("/business-cases/{id}", get(business::show))
+        .route("/business-cases/{id}/case.xlsx", get(business::workbook))
+        .route(
+            "/business-cases/{id}/edit",
+            get(business::edit_form).post(business::save),
+        )
         .route("/risk/assessments/{id}/report", get(risk_report::report))
         .route(
             "/risk/assessments/{id}/report.xlsx",

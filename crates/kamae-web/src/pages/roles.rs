@@ -78,6 +78,11 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
             t.get("role.not_built_d"),
             t.get("role.still_to_come"),
         ),
+        RoleArea::C => (
+            vec![("/business-cases", t.get("business.title"))],
+            t.get("role.not_built_c"),
+            t.get("role.still_to_come"),
+        ),
         RoleArea::E => (
             vec![
                 ("/risk", t.get("risk.assessments")),

@@ -3,6 +3,7 @@
 mod advice;
 mod applicability;
 mod artifacts;
+mod business;
 mod context;
 mod exceptions;
 mod history;
@@ -58,6 +59,9 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(quant::run))
         .routes(routes!(quant::breach))
         .routes(routes!(quant::register))
+        .routes(routes!(business::list))
+        .routes(routes!(business::create))
+        .routes(routes!(business::get_case, business::save))
         .routes(routes!(risk::list_risk_matrices))
         .routes(routes!(risk::get_risk_matrix))
         .routes(routes!(risk::list_assessments, risk::create_assessment))

@@ -1,0 +1,523 @@
+//! Role C on the web: business cases. A case is started from a risk assessment (its
+//! scenarios), written as JSON (plan, discount rate, options; docs/formats.md), worked out
+//! when saved, and shown as a print-ready page with its charts and as a workbook. Approval
+//! is the investment_plan artifact's own page.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kamae_core::Problem;
+use kamae_core::access::{Action, Actor, RecordKind, Scope};
+use kamae_core::artifact::ArtifactKind;
+use kamae_core::ids::ArtifactVersionId;
+use kamae_quant::business::{CaseOutcome, OptionOutcome};
+use kamae_store::business::BusinessCaseView;
+use kamae_store::risk::AssessmentView;
+use serde::Deserialize;
+
+use super::chart::{Series, bars};
+use super::forms::{Field, FormPage, form_page};
+use super::risk::refuse_plain_document;
+use super::risk_report::yen;
+use super::standard::{download, require_at};
+use super::{Chrome, refusal, render};
+use crate::ctx::{Ctx, PageError, SignedIn};
+use crate::error::Failure;
+use crate::i18n::Lang;
+
+const CASE: RecordKind = RecordKind::Artifact(ArtifactKind::InvestmentPlan);
+
+fn amount(ja: bool, x: f64) -> String {
+    yen(ja, x.round() as i64)
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+/// One year of an option as the page shows it.
+pub struct YearRow {
+    pub year: String,
+    pub cost: String,
+    pub loss: String,
+    pub reduction: String,
+    pub profit_mean: String,
+    pub profit_p50: String,
+    pub profit_p10: String,
+    pub profit_p1: String,
+    pub targets: Vec<String>,
+}
+
+/// One option (or doing nothing) as the page shows it.
+pub struct OptionRow {
+    pub name: String,
+    pub baseline: bool,
+    pub cost: String,
+    pub before: String,
+    pub after: String,
+    pub reduction: String,
+    pub rosi: String,
+    pub npv: String,
+    pub payback: String,
+    pub targets: Vec<String>,
+    pub owner: String,
+    pub note: String,
+    pub basis: String,
+    pub years: Vec<YearRow>,
+}
+
+fn option_row(ja: bool, name: String, baseline: bool, o: &OptionOutcome) -> OptionRow {
+    let years_word = if ja { "年" } else { " years" };
+    OptionRow {
+        name,
+        baseline,
+        cost: amount(ja, o.cost),
+        before: amount(ja, o.expected_loss_before),
+        after: amount(ja, o.expected_loss_after),
+        reduction: amount(ja, o.risk_reduction),
+        rosi: o.rosi.map_or_else(|| "—".into(), percent),
+        npv: amount(ja, o.npv),
+        payback: o
+            .payback_years
+            .map_or_else(|| "—".into(), |y| format!("{y:.1}{years_word}")),
+        targets: o
+            .years
+            .iter()
+            .flat_map(|y| y.targets.iter().map(|t| percent(t.probability)))
+            .collect(),
+        owner: o.residual_owner.clone(),
+        note: o.residual_note.clone(),
+        basis: o.basis.clone(),
+        years: o
+            .years
+            .iter()
+            .map(|y| YearRow {
+                year: y.year.clone(),
+                cost: amount(ja, y.cost),
+                loss: amount(ja, y.expected_loss),
+                reduction: amount(ja, y.risk_reduction),
+                profit_mean: amount(ja, y.profit_mean),
+                profit_p50: amount(ja, y.profit_p50),
+                profit_p10: amount(ja, y.profit_p10),
+                profit_p1: amount(ja, y.profit_p1),
+                targets: y.targets.iter().map(|t| percent(t.probability)).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The plan's lines with a figure per year: yen as yen, a share as a percentage.
+fn plan_rows(ja: bool, o: &CaseOutcome) -> Vec<(String, Vec<String>)> {
+    let Some(first) = o.baseline.years.first() else {
+        return Vec::new();
+    };
+    (0..first.lines.len())
+        .map(|i| {
+            (
+                first.lines[i].0.clone(),
+                o.baseline
+                    .years
+                    .iter()
+                    .map(|y| {
+                        let v = y.lines.get(i).map_or(0.0, |l| l.1);
+                        if v.abs() < 1.0 && v != 0.0 {
+                            percent(v)
+                        } else {
+                            amount(ja, v)
+                        }
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "business_case.html")]
+struct CasePage<'a> {
+    chrome: Chrome<'a>,
+    c: &'a BusinessCaseView,
+    years: &'a [String],
+    plan: Vec<(String, Vec<String>)>,
+    /// Each target as "label (year)", in the order of the options' probability columns.
+    targets: Vec<String>,
+    rows: Vec<OptionRow>,
+    loss_chart: String,
+    target_chart: String,
+    can_write: bool,
+    open: bool,
+    discount_rate: String,
+}
+
+#[derive(Template)]
+#[template(path = "business_cases.html")]
+struct ListPage<'a> {
+    chrome: Chrome<'a>,
+    cases: Vec<BusinessCaseView>,
+}
+
+/// The case an address names, for `action`; a version of another kind is refused as such,
+/// after the same access decision its artifact gets.
+async fn load(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    action: Action,
+) -> Result<BusinessCaseView, PageError> {
+    let id: ArtifactVersionId = id.parse().map_err(|_| ctx.fail(Failure::not_found()))?;
+    match ctx.state.store.business_case(actor, id).await {
+        Ok(c) => {
+            require_at(
+                ctx,
+                actor,
+                CASE,
+                action,
+                Scope::of_company(c.version.reference.company),
+            )?;
+            Ok(c)
+        }
+        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
+            ctx,
+            actor,
+            id,
+            action,
+            Problem::new(
+                "not_a_business_case",
+                "この成果物はビジネスケースではありません",
+                "this artifact is not a business case",
+            ),
+        )
+        .await),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn list(s: SignedIn) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let cases = ctx
+        .state
+        .store
+        .business_cases(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(render(&ListPage {
+        chrome: Chrome::new(&ctx, "roles"),
+        cases,
+    }))
+}
+
+pub async fn show(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let c = load(&ctx, &actor, &id, Action::Read).await?;
+    let t = ctx.t();
+    let ja = ctx.lang == Lang::Ja;
+    let o = &c.outcome;
+    let baseline_name = t.get("business.baseline").to_owned();
+    let mut rows = vec![option_row(ja, baseline_name.clone(), true, &o.baseline)];
+    rows.extend(
+        o.options
+            .iter()
+            .map(|x| option_row(ja, x.name.clone(), false, x)),
+    );
+    let names: Vec<String> = std::iter::once(baseline_name)
+        .chain(o.options.iter().map(|x| x.name.clone()))
+        .collect();
+    let all: Vec<&OptionOutcome> = std::iter::once(&o.baseline).chain(&o.options).collect();
+    let loss_chart = bars(
+        "loss-chart",
+        t.get("business.loss_chart"),
+        &names,
+        &[
+            Series {
+                name: t.get("business.expected_loss_after"),
+                colour: "#b91c1c",
+                values: all.iter().map(|x| x.expected_loss_after).collect(),
+            },
+            Series {
+                name: t.get("business.cost"),
+                colour: "#1d4ed8",
+                values: all.iter().map(|x| x.cost).collect(),
+            },
+        ],
+        |v| amount(ja, v),
+    );
+    let targets: Vec<String> = o
+        .baseline
+        .years
+        .iter()
+        .flat_map(|y| {
+            y.targets
+                .iter()
+                .map(|t| format!("{} ({})", t.label, y.year))
+        })
+        .collect();
+    const PALETTE: [&str; 4] = ["#047857", "#7c3aed", "#b45309", "#0e7490"];
+    let target_series: Vec<Series<'_>> = targets
+        .iter()
+        .enumerate()
+        .map(|(k, name)| Series {
+            name,
+            colour: PALETTE[k % PALETTE.len()],
+            values: all
+                .iter()
+                .map(|x| {
+                    x.years
+                        .iter()
+                        .flat_map(|y| y.targets.iter())
+                        .nth(k)
+                        .map_or(0.0, |t| t.probability)
+                })
+                .collect(),
+        })
+        .collect();
+    let target_chart = if targets.is_empty() {
+        String::new()
+    } else {
+        bars(
+            "target-chart",
+            t.get("business.target_chart"),
+            &names,
+            &target_series,
+            percent,
+        )
+    };
+    let can_write = require_at(
+        &ctx,
+        &actor,
+        CASE,
+        Action::Write,
+        Scope::of_company(c.version.reference.company),
+    )
+    .is_ok();
+    let open = matches!(c.state().as_str(), "draft" | "rejected");
+    let page = CasePage {
+        chrome: Chrome::new(&ctx, "roles"),
+        years: &o.years,
+        plan: plan_rows(ja, o),
+        targets,
+        rows,
+        loss_chart,
+        target_chart,
+        can_write,
+        open,
+        discount_rate: percent(o.discount_rate),
+        c: &c,
+    };
+    Ok(render(&page))
+}
+
+pub async fn workbook(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let c = load(&ctx, &actor, &id, Action::Read).await?;
+    let bytes = crate::files::business_case_xlsx(&c, &ctx.t()).map_err(|p| ctx.fail(p))?;
+    Ok(download(
+        &crate::files::business_case_name(&c),
+        kamae_exchange::items::Format::Xlsx,
+        bytes,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CaseForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    case: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// The case as JSON, read from the form; a text that is not JSON is refused with where.
+fn case_json(text: &str) -> Result<serde_json::Value, Problem> {
+    serde_json::from_str(text).map_err(|e| {
+        Problem::new(
+            "invalid_business_case",
+            format!("case: JSON として読めません（{e}）"),
+            format!("case: not readable as JSON ({e})"),
+        )
+    })
+}
+
+fn case_form_page(
+    ctx: &Ctx,
+    title: String,
+    action: String,
+    back: String,
+    form: CaseForm,
+    with_title: bool,
+    error: Option<String>,
+) -> Response {
+    let t = ctx.t();
+    let mut fields = Vec::new();
+    if with_title {
+        fields.push(
+            Field::new("title", t.get("business.case_title"), "text")
+                .required()
+                .value(form.title),
+        );
+    }
+    fields.push(
+        Field::new("case", t.get("business.case_json"), "textarea")
+            .required()
+            .value(form.case)
+            .hint(t.get("business.case_json_hint")),
+    );
+    form_page(
+        FormPage {
+            chrome: Chrome::new(ctx, "roles"),
+            title,
+            action,
+            fields,
+            error: error.clone(),
+            submit: t.get("business.save").to_owned(),
+            back,
+        },
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+    )
+}
+
+/// A case to start from: the assessment's years and one profit line, no options yet.
+fn starting_case(a: &AssessmentView, profit_line: &str) -> String {
+    let years: Vec<String> = (0..3).map(|k| (a.fiscal_year + k).to_string()).collect();
+    let case = serde_json::json!({
+        "discount_rate": 0.05,
+        "plan": {
+            "years": years,
+            "profit_line": profit_line,
+            "lines": [{"name": profit_line, "values": [0, 0, 0]}],
+            "targets": []
+        },
+        "options": []
+    });
+    serde_json::to_string_pretty(&case).unwrap_or_default()
+}
+
+async fn assessment_for_case(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+) -> Result<AssessmentView, PageError> {
+    // Writing a case at the assessment's scope is writing an artifact there, as writing the
+    // assessment is: the same decision, made once.
+    let a = super::risk::load(ctx, actor, id, Action::Write).await?;
+    require_at(
+        ctx,
+        actor,
+        CASE,
+        Action::Write,
+        Scope::of_company(a.version.reference.company),
+    )?;
+    Ok(a)
+}
+
+pub async fn new_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let a = assessment_for_case(&ctx, &actor, &id).await?;
+    let t = ctx.t();
+    let form = CaseForm {
+        case: starting_case(&a, t.get("business.profit_line")),
+        ..CaseForm::default()
+    };
+    Ok(case_form_page(
+        &ctx,
+        t.get("business.new").to_owned(),
+        format!("/risk/assessments/{}/business-cases", a.id()),
+        format!("/risk/assessments/{}", a.id()),
+        form,
+        true,
+        None,
+    ))
+}
+
+pub async fn create(
+    s: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    ctx.check_csrf(&form.csrf)?;
+    let a = assessment_for_case(&ctx, &actor, &id).await?;
+    let result = match case_json(&form.case) {
+        Ok(case) => {
+            ctx.state
+                .store
+                .new_business_case(&actor, a.id(), &form.title, case)
+                .await
+        }
+        Err(p) => Err(p.into()),
+    };
+    match result {
+        Ok(c) => Ok(Redirect::to(&format!("/business-cases/{}", c.id())).into_response()),
+        Err(e) => {
+            let message = refusal(&ctx, e)?;
+            let t = ctx.t();
+            Ok(case_form_page(
+                &ctx,
+                t.get("business.new").to_owned(),
+                format!("/risk/assessments/{}/business-cases", a.id()),
+                format!("/risk/assessments/{}", a.id()),
+                form,
+                true,
+                Some(message),
+            ))
+        }
+    }
+}
+
+pub async fn edit_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let c = load(&ctx, &actor, &id, Action::Write).await?;
+    let form = CaseForm {
+        case: serde_json::to_string_pretty(&c.case).unwrap_or_default(),
+        ..CaseForm::default()
+    };
+    Ok(case_form_page(
+        &ctx,
+        format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
+        format!("/business-cases/{}/edit", c.id()),
+        format!("/business-cases/{}", c.id()),
+        form,
+        false,
+        None,
+    ))
+}
+
+pub async fn save(
+    s: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    ctx.check_csrf(&form.csrf)?;
+    let c = load(&ctx, &actor, &id, Action::Write).await?;
+    let result = match case_json(&form.case) {
+        Ok(case) => {
+            ctx.state
+                .store
+                .save_business_case(&actor, c.id(), case)
+                .await
+        }
+        Err(p) => Err(p.into()),
+    };
+    match result {
+        Ok(saved) => Ok(Redirect::to(&format!("/business-cases/{}", saved.id())).into_response()),
+        Err(e) => {
+            let message = refusal(&ctx, e)?;
+            Ok(case_form_page(
+                &ctx,
+                format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
+                format!("/business-cases/{}/edit", c.id()),
+                format!("/business-cases/{}", c.id()),
+                form,
+                false,
+                Some(message),
+            ))
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Role C on the web and through the API: story 2's business case from the demo — opened,
+//! compared, exported, approved — and a new case started from the assessment, with what a
+//! case that does not hold looks like.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::Value;
+use support::*;
+
+fn option<'a>(outcome: &'a Value, name_starts: &str) -> &'a Value {
+    outcome["options"]
+        .as_array()
+        .and_then(|l| {
+            l.iter().find(|o| {
+                o["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with(name_starts))
+            })
+        })
+        .unwrap_or_else(|| panic!("no option {name_starts}: {outcome}"))
+}
+
+/// The probability of meeting the year-2 target (the case's only target).
+fn year_two(o: &Value) -> f64 {
+    o["years"][1]["targets"][0]["probability"]
+        .as_f64()
+        .unwrap_or(-1.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn story_twos_business_case_from_comparison_to_approval() {
+    let s = Server::start().await;
+    let ceo = token_for(&s, "ceo@x-apparel.example").await;
+    let office = token_for(&s, "office@x-apparel.example").await;
+    let outsider = token_for(&s, "office@a-group.example").await;
+    let (status, list) = send(&s, &ceo, Method::GET, "/api/v1/business-cases", Value::Null).await;
+    assert_eq!(status, 200, "{list}");
+    let case = &list["items"][0];
+    let id = case["artifact"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        case["state"], "submitted",
+        "resubmitted after the CEO turned down 4 brands"
+    );
+    assert_eq!(case["artifact"]["kind"], "investment_plan");
+    let outcome = &case["outcome"];
+    // The story's decision keeps the year-2 target more likely than doing nothing; 4 brands
+    // break it whatever happens; every option names who owns the risk left.
+    let decision = option(outcome, "決定案");
+    let baseline = year_two(&outcome["baseline"]);
+    assert!(
+        year_two(decision) > baseline,
+        "{} vs {baseline}",
+        year_two(decision)
+    );
+    assert!((0.8..0.95).contains(&baseline), "{baseline}");
+    assert_eq!(
+        year_two(option(outcome, "初年度のブランドを4つに絞る")),
+        0.0
+    );
+    assert!(decision["risk_reduction"].as_f64().unwrap_or_default() > 0.0);
+    assert!(
+        outcome["options"]
+            .as_array()
+            .is_some_and(|l| l.iter().all(|o| o["residual_owner"] == "EC事業推進室長"))
+    );
+    // The cloud WAF costs less than the one with operators and cuts the same risk.
+    let cloud = option(outcome, "クラウドWAF");
+    let onprem = option(outcome, "オンプレミスWAF");
+    assert!(cloud["cost"].as_f64() < onprem["cost"].as_f64());
+    assert!(cloud["npv"].as_f64() > onprem["npv"].as_f64());
+    let (status, _) = send(
+        &s,
+        &outsider,
+        Method::GET,
+        &format!("/api/v1/business-cases/{id}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, theirs) = send(
+        &s,
+        &outsider,
+        Method::GET,
+        "/api/v1/business-cases",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(theirs["items"].as_array().map(Vec::len), Some(0));
+
+    // The print-ready page and the workbook.
+    let web = s.signed_in("ceo@x-apparel.example").await;
+    let page = get_text(&web, &s.url(&format!("/business-cases/{id}"))).await;
+    for part in [
+        "id=\"loss-chart\"",
+        "id=\"target-chart\"",
+        "決定案",
+        "EC事業推進室長",
+        "id=\"plan-basis\"",
+        "2年目に単年度黒字",
+    ] {
+        assert!(page.contains(part), "{part}: {page}");
+    }
+    let res = web
+        .get(s.url(&format!("/business-cases/{id}/case.xlsx")))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.bytes().await.unwrap_or_default().starts_with(b"PK"),
+        "a zip container"
+    );
+
+    // Submitted, it does not change; the CEO approves it; approved, it stands.
+    let (status, refused) = send(
+        &s,
+        &office,
+        Method::PUT,
+        &format!("/api/v1/business-cases/{id}"),
+        serde_json::json!({"case": case["case"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("awaiting_decision")),
+        "{refused}"
+    );
+    let (status, approved) = send(
+        &s,
+        &ceo,
+        Method::POST,
+        &format!("/api/v1/approvals/{id}/approve"),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, approved["state"].as_str()),
+        (200, Some("approved")),
+        "{approved}"
+    );
+    let (status, refused) = send(
+        &s,
+        &office,
+        Method::PUT,
+        &format!("/api/v1/business-cases/{id}"),
+        serde_json::json!({"case": case["case"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("approved_case")),
+        "{refused}"
+    );
+
+    // Next year's version starts from the assessment's page; what does not hold is refused
+    // with its place, and what was typed stays in the form.
+    let lead = s.signed_in("office@x-apparel.example").await;
+    let assessment = case["assessment_id"].as_str().unwrap_or_default();
+    let new = format!("/risk/assessments/{assessment}/business-cases");
+    let form = get_text(&lead, &s.url(&format!("{new}/new"))).await;
+    assert!(
+        form.contains("name=\"case\"") && form.contains("discount_rate"),
+        "{form}"
+    );
+    let csrf = hidden(&form, "_csrf");
+    let typed = r#"{"discount_rate": 0.05, "plan": {"years": ["Y1"], "profit_line": "p",
+        "lines": [{"name": "p", "values": [1e8]}]},
+        "options": [{"name": "WAF", "residual_owner": "EC", "effects": [{"scenario": "R-09", "frequency_factor": 0.5}]}]}"#;
+    let (status, _, refused) = post_form(
+        &lead,
+        &s,
+        &new,
+        &[("_csrf", &csrf), ("title", "来年度"), ("case", typed)],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("options[0].effects[0].scenario") && refused.contains("R-09"),
+        "{refused}"
+    );
+    let (status, _, refused) = post_form(
+        &lead,
+        &s,
+        &new,
+        &[("_csrf", &csrf), ("title", "来年度"), ("case", "{not json")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("case:") && refused.contains("{not json"),
+        "{refused}"
+    );
+    let good = typed.replace("R-09", "R-01");
+    let (status, location, body) = post_form(
+        &lead,
+        &s,
+        &new,
+        &[("_csrf", &csrf), ("title", "来年度"), ("case", &good)],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        page.contains("来年度") && page.contains("id=\"edit\""),
+        "{page}"
+    );
+}
