@@ -11,12 +11,11 @@ use kamae_core::ids::ArtifactVersionId;
 use kamae_core::money::Yen;
 use kamae_core::text::required_text;
 use kamae_quant::business::{Case, CaseOutcome, OptionOutcome};
-use kamae_quant::model::Scenario;
 use serde::Serialize;
 
 use crate::artifact::ArtifactVersion;
 use crate::db::{args, t};
-use crate::quant::{REGISTER_SEED, REGISTER_TRIALS, model_problem};
+use crate::quant::{REGISTER_SEED, REGISTER_TRIALS, model_problem, register_scenarios};
 use crate::risk::AssessmentView;
 use crate::write::{Change, Who, Write, stmt};
 use crate::{Result, Store, StoreError, check};
@@ -43,21 +42,6 @@ impl BusinessCaseView {
     pub fn state(&self) -> ApprovalState {
         self.version.approval.state
     }
-}
-
-/// The scenarios of an assessment's register, each named by its risk's code.
-fn register_scenarios(a: &AssessmentView) -> Result<Vec<Scenario>> {
-    let mut out = Vec::new();
-    for r in &a.risks {
-        if let Some(s) = &r.entry.scenario {
-            let code = r.entry.code.as_str();
-            out.push(
-                Scenario::from_value(s, code, &format!("{code}.scenario"))
-                    .map_err(|p| model_problem("invalid_scenario", &p))?,
-            );
-        }
-    }
-    Ok(out)
 }
 
 /// Reads and works out a case against the register's scenarios (off the async threads: a

@@ -54,19 +54,25 @@ pub(crate) async fn expected_loss(code: &str, scenario: &serde_json::Value) -> R
     Ok(mean.round().clamp(0.0, i64::MAX as f64) as i64)
 }
 
-/// The assessment's risks that carry a scenario, as one model (each scenario named by its
-/// risk's code); none when no risk carries one.
-pub fn register_portfolio(a: &AssessmentView) -> Result<Option<Compiled>> {
-    let mut scenarios = Vec::new();
+/// The scenarios of an assessment's register, each named by its risk's code.
+pub fn register_scenarios(a: &AssessmentView) -> Result<Vec<Scenario>> {
+    let mut out = Vec::new();
     for r in &a.risks {
         if let Some(s) = &r.entry.scenario {
             let code = r.entry.code.as_str();
-            scenarios.push(
+            out.push(
                 Scenario::from_value(s, code, &format!("{code}.scenario"))
                     .map_err(|p| model_problem("invalid_scenario", &p))?,
             );
         }
     }
+    Ok(out)
+}
+
+/// The assessment's risks that carry a scenario, as one model; none when no risk carries
+/// one.
+pub fn register_portfolio(a: &AssessmentView) -> Result<Option<Compiled>> {
+    let scenarios = register_scenarios(a)?;
     if scenarios.is_empty() {
         return Ok(None);
     }

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, RecordKind, Scope};
 use kamae_core::artifact::ArtifactKind;
-use kamae_core::ids::ArtifactVersionId;
 use kamae_quant::business::{CaseOutcome, OptionOutcome};
 use kamae_store::business::BusinessCaseView;
 use kamae_store::risk::AssessmentView;
@@ -19,12 +18,10 @@ use serde::Deserialize;
 
 use super::chart::{Series, bars};
 use super::forms::{Field, FormPage, form_page};
-use super::risk::refuse_plain_document;
 use super::risk_report::yen;
 use super::standard::{download, require_at};
 use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
-use crate::error::Failure;
 use crate::i18n::Lang;
 
 const CASE: RecordKind = RecordKind::Artifact(ArtifactKind::InvestmentPlan);
@@ -166,32 +163,20 @@ async fn load(
     id: &str,
     action: Action,
 ) -> Result<BusinessCaseView, PageError> {
-    let id: ArtifactVersionId = id.parse().map_err(|_| ctx.fail(Failure::not_found()))?;
-    match ctx.state.store.business_case(actor, id).await {
-        Ok(c) => {
-            require_at(
-                ctx,
-                actor,
-                CASE,
-                action,
-                Scope::of_company(c.version.reference.company),
-            )?;
-            Ok(c)
-        }
-        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
-            ctx,
-            actor,
-            id,
-            action,
-            Problem::new(
-                "not_a_business_case",
-                "この成果物はビジネスケースではありません",
-                "this artifact is not a business case",
-            ),
-        )
-        .await),
-        Err(e) => Err(ctx.fail(e)),
-    }
+    super::risk::load_structured(
+        ctx,
+        actor,
+        id,
+        action,
+        async |id| ctx.state.store.business_case(actor, id).await,
+        |c: &BusinessCaseView| &c.version,
+        Problem::new(
+            "not_a_business_case",
+            "この成果物はビジネスケースではありません",
+            "this artifact is not a business case",
+        ),
+    )
+    .await
 }
 
 pub async fn list(s: SignedIn) -> Result<Response, PageError> {
@@ -340,18 +325,39 @@ fn case_json(text: &str) -> Result<serde_json::Value, Problem> {
     })
 }
 
-fn case_form_page(
-    ctx: &Ctx,
+/// Where a case form is: its title, where it posts, where it goes back to, and whether it
+/// asks for a title (a new case) or not (a saved one keeps its version's title).
+struct CaseFormAt {
     title: String,
     action: String,
     back: String,
-    form: CaseForm,
     with_title: bool,
-    error: Option<String>,
-) -> Response {
+}
+
+impl CaseFormAt {
+    fn new_case(ctx: &Ctx, a: &AssessmentView) -> CaseFormAt {
+        CaseFormAt {
+            title: ctx.t().get("business.new").to_owned(),
+            action: format!("/risk/assessments/{}/business-cases", a.id()),
+            back: format!("/risk/assessments/{}", a.id()),
+            with_title: true,
+        }
+    }
+
+    fn edit(ctx: &Ctx, c: &BusinessCaseView) -> CaseFormAt {
+        CaseFormAt {
+            title: format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
+            action: format!("/business-cases/{}/edit", c.id()),
+            back: format!("/business-cases/{}", c.id()),
+            with_title: false,
+        }
+    }
+}
+
+fn case_form_page(ctx: &Ctx, at: CaseFormAt, form: CaseForm, error: Option<String>) -> Response {
     let t = ctx.t();
     let mut fields = Vec::new();
-    if with_title {
+    if at.with_title {
         fields.push(
             Field::new("title", t.get("business.case_title"), "text")
                 .required()
@@ -364,22 +370,37 @@ fn case_form_page(
             .value(form.case)
             .hint(t.get("business.case_json_hint")),
     );
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     form_page(
         FormPage {
             chrome: Chrome::new(ctx, "roles"),
-            title,
-            action,
+            title: at.title,
+            action: at.action,
             fields,
-            error: error.clone(),
+            error,
             submit: t.get("business.save").to_owned(),
-            back,
+            back: at.back,
         },
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        status,
     )
+}
+
+/// After a save: the case's page, or the form again with what was typed and why it was
+/// refused.
+fn saved_or_refused(
+    ctx: &Ctx,
+    at: CaseFormAt,
+    form: CaseForm,
+    result: Result<BusinessCaseView, kamae_store::StoreError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(c) => Ok(Redirect::to(&format!("/business-cases/{}", c.id())).into_response()),
+        Err(e) => Ok(case_form_page(ctx, at, form, Some(refusal(ctx, e)?))),
+    }
 }
 
 /// A case to start from: the assessment's years and one profit line, no options yet.
@@ -405,32 +426,20 @@ async fn assessment_for_case(
 ) -> Result<AssessmentView, PageError> {
     // Writing a case at the assessment's scope is writing an artifact there, as writing the
     // assessment is: the same decision, made once.
-    let a = super::risk::load(ctx, actor, id, Action::Write).await?;
-    require_at(
-        ctx,
-        actor,
-        CASE,
-        Action::Write,
-        Scope::of_company(a.version.reference.company),
-    )?;
-    Ok(a)
+    super::risk::load(ctx, actor, id, Action::Write).await
 }
 
 pub async fn new_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
     let a = assessment_for_case(&ctx, &actor, &id).await?;
-    let t = ctx.t();
     let form = CaseForm {
-        case: starting_case(&a, t.get("business.profit_line")),
+        case: starting_case(&a, ctx.t().get("business.profit_line")),
         ..CaseForm::default()
     };
     Ok(case_form_page(
         &ctx,
-        t.get("business.new").to_owned(),
-        format!("/risk/assessments/{}/business-cases", a.id()),
-        format!("/risk/assessments/{}", a.id()),
+        CaseFormAt::new_case(&ctx, &a),
         form,
-        true,
         None,
     ))
 }
@@ -452,22 +461,7 @@ pub async fn create(
         }
         Err(p) => Err(p.into()),
     };
-    match result {
-        Ok(c) => Ok(Redirect::to(&format!("/business-cases/{}", c.id())).into_response()),
-        Err(e) => {
-            let message = refusal(&ctx, e)?;
-            let t = ctx.t();
-            Ok(case_form_page(
-                &ctx,
-                t.get("business.new").to_owned(),
-                format!("/risk/assessments/{}/business-cases", a.id()),
-                format!("/risk/assessments/{}", a.id()),
-                form,
-                true,
-                Some(message),
-            ))
-        }
-    }
+    saved_or_refused(&ctx, CaseFormAt::new_case(&ctx, &a), form, result)
 }
 
 pub async fn edit_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -477,15 +471,7 @@ pub async fn edit_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, 
         case: serde_json::to_string_pretty(&c.case).unwrap_or_default(),
         ..CaseForm::default()
     };
-    Ok(case_form_page(
-        &ctx,
-        format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
-        format!("/business-cases/{}/edit", c.id()),
-        format!("/business-cases/{}", c.id()),
-        form,
-        false,
-        None,
-    ))
+    Ok(case_form_page(&ctx, CaseFormAt::edit(&ctx, &c), form, None))
 }
 
 pub async fn save(
@@ -505,19 +491,5 @@ pub async fn save(
         }
         Err(p) => Err(p.into()),
     };
-    match result {
-        Ok(saved) => Ok(Redirect::to(&format!("/business-cases/{}", saved.id())).into_response()),
-        Err(e) => {
-            let message = refusal(&ctx, e)?;
-            Ok(case_form_page(
-                &ctx,
-                format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
-                format!("/business-cases/{}/edit", c.id()),
-                format!("/business-cases/{}", c.id()),
-                form,
-                false,
-                Some(message),
-            ))
-        }
-    }
+    saved_or_refused(&ctx, CaseFormAt::edit(&ctx, &c), form, result)
 }

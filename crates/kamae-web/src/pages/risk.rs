@@ -1095,39 +1095,59 @@ pub(super) async fn refuse_plain_document(
     }
 }
 
+/// The structured record behind an artifact version's address (an assessment, a plan, a
+/// business case), for `action`: when found, the decision on its artifact at its scope; when
+/// the version is a document of another shape, the decision its artifact gets, then
+/// `not_this`.
+pub(super) async fn load_structured<T>(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    action: Action,
+    fetch: impl AsyncFnOnce(ArtifactVersionId) -> Result<T, kamae_store::StoreError>,
+    version: impl Fn(&T) -> &kamae_store::artifact::ArtifactVersion,
+    not_this: Problem,
+) -> Result<T, PageError> {
+    let id: ArtifactVersionId = id.parse().map_err(|_| ctx.fail(Failure::not_found()))?;
+    match fetch(id).await {
+        Ok(found) => {
+            let r = &version(&found).reference;
+            require_at(
+                ctx,
+                actor,
+                RecordKind::Artifact(r.kind),
+                action,
+                Scope::of_company(r.company),
+            )?;
+            Ok(found)
+        }
+        Err(e) if e.code() == "not_found" => {
+            Err(refuse_plain_document(ctx, actor, id, action, not_this).await)
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
 pub(super) async fn load(
     ctx: &Ctx,
     actor: &Actor,
     id: &str,
     action: Action,
 ) -> Result<AssessmentView, PageError> {
-    let id: ArtifactVersionId = id.parse().map_err(|_| ctx.fail(Failure::not_found()))?;
-    let store = &ctx.state.store;
-    match store.assessment(actor, id).await {
-        Ok(a) => {
-            require_at(
-                ctx,
-                actor,
-                ASSESSMENT,
-                action,
-                Scope::of_company(a.version.reference.company),
-            )?;
-            Ok(a)
-        }
-        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
-            ctx,
-            actor,
-            id,
-            action,
-            Problem::new(
-                "not_an_assessment",
-                "この成果物は文書として書かれていて、リスク登録簿がありません",
-                "this artifact is written as a document and has no risk register",
-            ),
-        )
-        .await),
-        Err(e) => Err(ctx.fail(e)),
-    }
+    load_structured(
+        ctx,
+        actor,
+        id,
+        action,
+        async |id| ctx.state.store.assessment(actor, id).await,
+        |a: &AssessmentView| &a.version,
+        Problem::new(
+            "not_an_assessment",
+            "この成果物は文書として書かれていて、リスク登録簿がありません",
+            "this artifact is written as a document and has no risk register",
+        ),
+    )
+    .await
 }
 
 pub async fn new_risk_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {

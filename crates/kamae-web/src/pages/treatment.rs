@@ -15,7 +15,6 @@ use kamae_store::treatment::PlanView;
 use serde::Deserialize;
 
 use super::forms::dated_lines;
-use super::standard::require_at;
 use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::error::Failure;
@@ -182,33 +181,20 @@ pub async fn plan(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageE
 /// The plan an address names, for a change: a plan written as a plain document is refused
 /// as such after its artifact's access decision.
 async fn load(ctx: &Ctx, actor: &Actor, id: &str) -> Result<PlanView, PageError> {
-    let id: ArtifactVersionId = id.parse().map_err(|_| ctx.fail(Failure::not_found()))?;
-    let store = &ctx.state.store;
-    match store.treatment_plan(actor, id).await {
-        Ok(p) => {
-            require_at(
-                ctx,
-                actor,
-                PLAN,
-                Action::Write,
-                Scope::of_company(p.version.reference.company),
-            )?;
-            Ok(p)
-        }
-        Err(e) if e.code() == "not_found" => Err(super::risk::refuse_plain_document(
-            ctx,
-            actor,
-            id,
-            Action::Write,
-            Problem::new(
-                "not_a_plan",
-                "この成果物は文書として書かれていて、リスク対応の記録がありません",
-                "this artifact is written as a document and has no treatments",
-            ),
-        )
-        .await),
-        Err(e) => Err(ctx.fail(e)),
-    }
+    super::risk::load_structured(
+        ctx,
+        actor,
+        id,
+        Action::Write,
+        async |id| ctx.state.store.treatment_plan(actor, id).await,
+        |p: &PlanView| &p.version,
+        Problem::new(
+            "not_a_plan",
+            "この成果物は文書として書かれていて、リスク対応の記録がありません",
+            "this artifact is written as a document and has no treatments",
+        ),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]

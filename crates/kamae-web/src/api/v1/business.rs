@@ -6,19 +6,14 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kamae_core::Problem;
-use kamae_core::ids::ArtifactVersionId;
 use kamae_store::business::BusinessCaseView;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use kamae_core::access::{Action, RecordKind, Scope};
-use kamae_core::artifact::ArtifactKind;
+use kamae_core::access::Action;
 
 use super::artifacts::VersionRefOut;
-use super::risk::refuse_plain_document;
-use super::standard::require_at;
 use crate::api::{ApiError, ApiJson, ApiUser, ErrorBody};
-use crate::error::Failure;
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct BusinessCaseOut {
@@ -73,35 +68,22 @@ fn case_out(c: &BusinessCaseView) -> BusinessCaseOut {
     }
 }
 
-const CASE: RecordKind = RecordKind::Artifact(ArtifactKind::InvestmentPlan);
-
 /// The case an address names, for `action`; a version of another kind is refused as such,
 /// after the same access decision its artifact gets.
 async fn load(user: &ApiUser, id: &str, action: Action) -> Result<BusinessCaseView, ApiError> {
-    let id: ArtifactVersionId = id.parse().map_err(|_| user.fail(Failure::not_found()))?;
-    match user.state.store.business_case(&user.actor, id).await {
-        Ok(c) => {
-            require_at(
-                user,
-                CASE,
-                action,
-                Scope::of_company(c.version.reference.company),
-            )?;
-            Ok(c)
-        }
-        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
-            user,
-            id,
-            action,
-            Problem::new(
-                "not_a_business_case",
-                "この成果物はビジネスケースではありません",
-                "this artifact is not a business case",
-            ),
-        )
-        .await),
-        Err(e) => Err(user.fail(e)),
-    }
+    super::risk::load_structured(
+        user,
+        id,
+        action,
+        async |id| user.state.store.business_case(&user.actor, id).await,
+        |c: &BusinessCaseView| &c.version,
+        Problem::new(
+            "not_a_business_case",
+            "この成果物はビジネスケースではありません",
+            "this artifact is not a business case",
+        ),
+    )
+    .await
 }
 
 /// The business cases the caller can see, newest first.
@@ -133,12 +115,6 @@ pub async fn create(
     // Writing a case at the assessment's scope is writing an artifact there, as writing the
     // assessment is: the same decision, made once.
     let a = super::risk::load(&user, &id, Action::Write).await?;
-    require_at(
-        &user,
-        CASE,
-        Action::Write,
-        Scope::of_company(a.version.reference.company),
-    )?;
     let c = user
         .state
         .store

@@ -500,38 +500,57 @@ pub(super) async fn refuse_plain_document(
     }
 }
 
+/// The structured record behind an artifact version's address (an assessment, a plan, a
+/// business case), for `action`: when found, the decision on its artifact at its scope; when
+/// the version is a document of another shape, the decision its artifact gets, then
+/// `not_this`.
+pub(super) async fn load_structured<T>(
+    user: &ApiUser,
+    id: &str,
+    action: Action,
+    fetch: impl AsyncFnOnce(ArtifactVersionId) -> Result<T, kamae_store::StoreError>,
+    version: impl Fn(&T) -> &kamae_store::artifact::ArtifactVersion,
+    not_this: Problem,
+) -> Result<T, ApiError> {
+    let id: ArtifactVersionId = id
+        .parse()
+        .map_err(|_| user.fail(crate::error::Failure::not_found()))?;
+    match fetch(id).await {
+        Ok(found) => {
+            let r = &version(&found).reference;
+            require_at(
+                user,
+                RecordKind::Artifact(r.kind),
+                action,
+                Scope::of_company(r.company),
+            )?;
+            Ok(found)
+        }
+        Err(e) if e.code() == "not_found" => {
+            Err(refuse_plain_document(user, id, action, not_this).await)
+        }
+        Err(e) => Err(user.fail(e)),
+    }
+}
+
 pub(super) async fn load(
     user: &ApiUser,
     id: &str,
     action: Action,
 ) -> Result<AssessmentView, ApiError> {
-    let id: ArtifactVersionId = id
-        .parse()
-        .map_err(|_| user.fail(crate::error::Failure::not_found()))?;
-    let store = &user.state.store;
-    match store.assessment(&user.actor, id).await {
-        Ok(a) => {
-            require_at(
-                user,
-                ASSESSMENT,
-                action,
-                Scope::of_company(a.version.reference.company),
-            )?;
-            Ok(a)
-        }
-        Err(e) if e.code() == "not_found" => Err(refuse_plain_document(
-            user,
-            id,
-            action,
-            Problem::new(
-                "not_an_assessment",
-                "この成果物は文書として書かれていて、リスク登録簿がありません",
-                "this artifact is written as a document and has no risk register",
-            ),
-        )
-        .await),
-        Err(e) => Err(user.fail(e)),
-    }
+    load_structured(
+        user,
+        id,
+        action,
+        async |id| user.state.store.assessment(&user.actor, id).await,
+        |a: &AssessmentView| &a.version,
+        Problem::new(
+            "not_an_assessment",
+            "この成果物は文書として書かれていて、リスク登録簿がありません",
+            "this artifact is written as a document and has no risk register",
+        ),
+    )
+    .await
 }
 
 /// The risk assessments the caller can see, the newest year first.

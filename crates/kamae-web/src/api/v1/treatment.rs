@@ -6,17 +6,14 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use kamae_core::Problem;
-use kamae_core::access::{Action, RecordKind, Scope};
-use kamae_core::artifact::ArtifactKind;
+use kamae_core::access::Action;
 use kamae_core::calendar::parse_date;
-use kamae_core::ids::ArtifactVersionId;
 use kamae_core::risk::{ActionStatus, Treatment, TreatmentAction, TreatmentDecision};
 use kamae_store::treatment::PlanView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::artifacts::VersionRefOut;
-use super::standard::require_at;
 use crate::api::{ApiError, ApiJson, ApiUser, ErrorBody};
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -123,33 +120,19 @@ fn plan_out(p: PlanView) -> PlanOut {
 /// The plan an address names, for `action`; a plan written as a plain document is refused
 /// as such after its artifact's access decision.
 async fn load(user: &ApiUser, id: &str, action: Action) -> Result<PlanView, ApiError> {
-    let id: ArtifactVersionId = id
-        .parse()
-        .map_err(|_| user.fail(crate::error::Failure::not_found()))?;
-    let store = &user.state.store;
-    match store.treatment_plan(&user.actor, id).await {
-        Ok(p) => {
-            require_at(
-                user,
-                RecordKind::Artifact(ArtifactKind::RiskTreatmentPlan),
-                action,
-                Scope::of_company(p.version.reference.company),
-            )?;
-            Ok(p)
-        }
-        Err(e) if e.code() == "not_found" => Err(super::risk::refuse_plain_document(
-            user,
-            id,
-            action,
-            Problem::new(
-                "not_a_plan",
-                "この成果物は文書として書かれていて、リスク対応の記録がありません",
-                "this artifact is written as a document and has no treatments",
-            ),
-        )
-        .await),
-        Err(e) => Err(user.fail(e)),
-    }
+    super::risk::load_structured(
+        user,
+        id,
+        action,
+        async |id| user.state.store.treatment_plan(&user.actor, id).await,
+        |p: &PlanView| &p.version,
+        Problem::new(
+            "not_a_plan",
+            "この成果物は文書として書かれていて、リスク対応の記録がありません",
+            "this artifact is written as a document and has no treatments",
+        ),
+    )
+    .await
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

@@ -1,0 +1,57 @@
+// Role C in the browser: X社's CEO finds the business case from role C's page, sees the
+// options compared with their charts and the risk left with its owner, prints it without the
+// menus, and approves it on its approval page; the register's quantitative view draws the
+// loss exceedance curve.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { artifactState, artifactStep, clickAndLoad, launch, newPage, pathOf, screenshot, signIn } from './helpers.mjs';
+
+const CEO = 'ceo@x-apparel.example';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('role C: the business case compares the options in the plan\'s numbers and is approved', async () => {
+  const ceo = await newPage(browser);
+  assert.equal(await signIn(ceo, CEO), '/');
+  await ceo.goto('/roles/c');
+  await clickAndLoad(ceo, ceo.locator('a[href="/business-cases"]').first());
+  await clickAndLoad(ceo, ceo.locator('#cases a').first());
+  assert.match(pathOf(ceo), /^\/business-cases\/[0-9a-f-]+$/);
+  const id = pathOf(ceo).split('/').pop();
+
+  // Both charts are drawn, one group of bars per option and doing nothing.
+  const rows = await ceo.locator('#compared tbody tr').count();
+  assert.ok(rows >= 8, `doing nothing and seven options: ${rows}`);
+  await ceo.locator('svg#loss-chart').waitFor();
+  assert.ok(await ceo.locator('svg#loss-chart rect.bar').count() >= rows * 2, 'loss and cost for each');
+  assert.ok(await ceo.locator('svg#target-chart rect.bar').count() >= rows, 'a target bar for each');
+  assert.match(await ceo.locator('#residual').textContent(), /EC事業推進室長/);
+  await screenshot(ceo, 'business-case');
+
+  // On paper the case stands alone.
+  await ceo.emulateMedia({ media: 'print' });
+  assert.equal(await ceo.locator('header.top').isVisible(), false, 'the menu is not printed');
+  assert.ok(await ceo.locator('#compared').isVisible());
+  await ceo.emulateMedia({ media: 'screen' });
+
+  await clickAndLoad(ceo, ceo.locator('a#approval'));
+  assert.equal(pathOf(ceo), `/artifacts/${id}`);
+  await artifactStep(ceo, id, 'approve');
+  assert.equal(await artifactState(ceo), 'approved');
+
+  // The register's quantitative view, from the assessment the case weighs.
+  await ceo.goto(`/business-cases/${id}`);
+  await clickAndLoad(ceo, ceo.locator('p.lead a[href^="/risk/assessments/"]'));
+  await clickAndLoad(ceo, ceo.locator('a#quant-view'));
+  await ceo.locator('svg#lec polyline').waitFor();
+  assert.ok(await ceo.locator('#quant-R-01').isVisible());
+  await screenshot(ceo, 'register-quantitative-view');
+  await ceo.close();
+});
