@@ -600,6 +600,14 @@ impl Store {
             )
             .into());
         }
+        if crate::evaluation::is_evaluation(&mut w, actor, id).await? {
+            return Err(Problem::new(
+                "edit_investment_evaluation",
+                "投資効果の評価は、記録として編集します（役割Cの画面）",
+                "an evaluation of an investment's effect is edited as its record (on role C's pages)",
+            )
+            .into());
+        }
         if crate::business::is_case(&mut w, actor, id).await? {
             return Err(Problem::new(
                 "edit_business_case",

@@ -17,6 +17,7 @@ pub mod backup;
 pub mod business;
 pub mod context;
 pub mod demo;
+pub mod evaluation;
 pub mod exceptions;
 pub mod frameworks;
 pub mod glossary;

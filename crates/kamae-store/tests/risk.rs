@@ -1070,10 +1070,88 @@ async fn a_business_case_weighs_options_and_goes_through_approval(t: &TestStore)
     assert_eq!(c.state(), ApprovalState::Draft);
     assert_eq!(c.outcome.options[1].residual_owner, "社長");
     ok(s.submit_artifact(&f.lead_x, c.id()).await);
+    let effect = kamae_store::evaluation::EffectRecord {
+        option: "クラウドWAF".into(),
+        year: "2026年度".into(),
+        actual_cost_yen: 4_200_000,
+        blocked_attacks: 37,
+        incidents: 0,
+        actual_loss_yen: 0,
+        note: "公表直後の攻撃をWAFが止めた".into(),
+    };
+    assert_eq!(
+        err_code(
+            s.new_investment_evaluation(&f.lead_x, c.id(), "効果", effect.clone())
+                .await
+        ),
+        "case_not_approved"
+    );
     ok(s.approve_artifact(&f.exec, c.id()).await);
     assert_eq!(
         err_code(s.save_business_case(&f.lead_x, c.id(), revised).await),
         "approved_case"
+    );
+    // After the fact: the option carried out, one year, against what the case expected.
+    let mut unknown = effect.clone();
+    unknown.option = "オンプレミスWAF".into();
+    unknown.incidents = -1;
+    let e = s
+        .new_investment_evaluation(&f.lead_x, c.id(), "効果", unknown)
+        .await
+        .expect_err("refused");
+    assert!(
+        e.to_string().contains("option:") && e.to_string().contains("incidents:"),
+        "{e}"
+    );
+    assert_eq!(
+        err_code(
+            s.new_investment_evaluation(&f.lead_y, c.id(), "効果", effect.clone())
+                .await
+        ),
+        "not_found"
+    );
+    let v = ok(s
+        .new_investment_evaluation(&f.lead_x, c.id(), "2026年度の投資効果", effect.clone())
+        .await);
+    assert_eq!(
+        v.version.reference.kind,
+        kamae_core::artifact::ArtifactKind::InvestmentEvaluation
+    );
+    assert_eq!(v.version.inputs[0].version, c.id(), "made from the case");
+    assert_eq!(v.expected.cost, 4e6);
+    assert!(v.expected.expected_loss_without > v.expected.expected_loss);
+    assert!(
+        v.version.body.contains("見込みと実績") && v.version.body.contains("4,200,000円"),
+        "{}",
+        v.version.body
+    );
+    assert_eq!(
+        err_code(s.investment_evaluation(&f.lead_y, v.id()).await),
+        "not_found"
+    );
+    assert_eq!(
+        err_code(
+            s.edit_artifact(&f.lead_x, v.id(), "x", "free text", &[])
+                .await
+        ),
+        "edit_investment_evaluation"
+    );
+    ok(s.submit_artifact(&f.lead_x, v.id()).await);
+    ok(
+        s.reject_artifact(&f.exec, v.id(), "防いだ攻撃の根拠（ログ）を添えること")
+            .await,
+    );
+    let mut counted = effect;
+    counted.note = "WAFのログで37件を確認".into();
+    let v = ok(s
+        .save_investment_evaluation(&f.lead_x, v.id(), counted)
+        .await);
+    assert_eq!(v.version.approval.state, ApprovalState::Draft);
+    ok(s.submit_artifact(&f.lead_x, v.id()).await);
+    ok(s.approve_artifact(&f.exec, v.id()).await);
+    assert_eq!(
+        ok(s.investment_evaluations_of(&f.office, c.id()).await).len(),
+        1
     );
     let listed = ok(s.business_cases(&f.office).await);
     assert_eq!(listed.len(), 1);

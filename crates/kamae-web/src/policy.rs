@@ -248,6 +248,27 @@ pub const ROUTES: &[Route] = &[
         "/business-cases/{id}/edit",
         Record(ARTIFACT, Action::Write),
     ),
+    // Role C after the fact: the evaluation of an investment's effect.
+    r(
+        "GET",
+        "/business-cases/{id}/evaluations/new",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/business-cases/{id}/evaluations",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/investment-evaluations/{id}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/investment-evaluations/{id}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
     r(
         "POST",
         "/business-cases/{id}/edit",
@@ -708,6 +729,21 @@ pub const ROUTES: &[Route] = &[
     r(
         "PUT",
         "/api/v1/business-cases/{id}",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/api/v1/business-cases/{id}/evaluations",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
+        "/api/v1/investment-evaluations/{id}",
+        Record(ARTIFACT, Action::Read),
+    ),
+    r(
+        "PUT",
+        "/api/v1/investment-evaluations/{id}",
         Record(ARTIFACT, Action::Write),
     ),
     r(

@@ -810,6 +810,14 @@ async fn call(
         "/business-cases/{id}/edit" if route.method == "POST" => {
             form.push(("case".into(), "{}".into()));
         }
+        "/api/v1/business-cases/{id}/evaluations" => {
+            json = serde_json::json!({"title": format!("probe {serial}"), "record": {"option": "x", "year": "y",
+                "actual_cost_yen": 0, "blocked_attacks": 0, "incidents": 0, "actual_loss_yen": 0}});
+        }
+        "/api/v1/investment-evaluations/{id}" if route.method == "PUT" => {
+            json = serde_json::json!({"record": {"option": "x", "year": "y",
+                "actual_cost_yen": 0, "blocked_attacks": 0, "incidents": 0, "actual_loss_yen": 0}});
+        }
         "/api/v1/risk/plans/{id}/treatments/{code}" => {
             json = serde_json::json!({"decision": "retain", "accepted_by": "probe"});
         }

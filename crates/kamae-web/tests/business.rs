@@ -156,9 +156,65 @@ async fn story_twos_business_case_from_comparison_to_approval() {
         "{refused}"
     );
 
+    // After the fact, the office records a year of the decision against what was expected.
+    let lead = s.signed_in("office@x-apparel.example").await;
+    let record = format!("/business-cases/{id}/evaluations");
+    let form = get_text(&lead, &s.url(&format!("{record}/new"))).await;
+    assert!(
+        form.contains("name=\"blocked_attacks\"") && form.contains("決定案"),
+        "{form}"
+    );
+    let csrf = hidden(&form, "_csrf");
+    let decision_name = decision["name"].as_str().unwrap_or_default().to_owned();
+    let fields = |cost: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("title", "1年目の投資効果".to_owned()),
+            ("option", decision_name.clone()),
+            ("year", "1年目".to_owned()),
+            ("actual_cost_yen", cost.to_owned()),
+            ("blocked_attacks", "37".to_owned()),
+            ("incidents", "0".to_owned()),
+            ("actual_loss_yen", "0".to_owned()),
+            ("note", "公表直後の攻撃をクラウドWAFが止めた".to_owned()),
+        ]
+    };
+    let bad = fields("四百万");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, refused) = post_form(&lead, &s, &record, &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("actual_cost_yen:") && refused.contains("四百万"),
+        "{refused}"
+    );
+    let good = fields("4,140,000");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, body) = post_form(&lead, &s, &record, &good).await;
+    assert_eq!(status, 303, "{body}");
+    let page = get_text(&lead, &s.url(&location)).await;
+    assert!(
+        page.contains("見込みと実績") && page.contains("4,140,000円"),
+        "{page}"
+    );
+    let evaluation = location.trim_start_matches("/artifacts/");
+    let (status, v) = send(
+        &s,
+        &ceo,
+        Method::GET,
+        &format!("/api/v1/investment-evaluations/{evaluation}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["record"]["blocked_attacks"], 37);
+    assert!(
+        v["expected"]["expected_loss_without"].as_f64() > v["expected"]["expected_loss"].as_f64()
+    );
+    let case_page = get_text(&lead, &s.url(&format!("/business-cases/{id}"))).await;
+    assert!(case_page.contains("1年目の投資効果"), "{case_page}");
+
     // Next year's version starts from the assessment's page; what does not hold is refused
     // with its place, and what was typed stays in the form.
-    let lead = s.signed_in("office@x-apparel.example").await;
     let assessment = case["assessment_id"].as_str().unwrap_or_default();
     let new = format!("/risk/assessments/{assessment}/business-cases");
     let form = get_text(&lead, &s.url(&format!("{new}/new"))).await;

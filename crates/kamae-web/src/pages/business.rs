@@ -146,6 +146,13 @@ struct CasePage<'a> {
     can_write: bool,
     open: bool,
     discount_rate: String,
+    /// Evaluations of the investment's effect made from this case: (id, title, state, year).
+    evaluations: Vec<(
+        kamae_core::ids::ArtifactVersionId,
+        String,
+        kamae_core::approval::ApprovalState,
+        String,
+    )>,
 }
 
 #[derive(Template)]
@@ -157,7 +164,7 @@ struct ListPage<'a> {
 
 /// The case an address names, for `action`; a version of another kind is refused as such,
 /// after the same access decision its artifact gets.
-async fn load(
+pub(super) async fn load(
     ctx: &Ctx,
     actor: &Actor,
     id: &str,
@@ -277,7 +284,24 @@ pub async fn show(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageE
     )
     .is_ok();
     let open = matches!(c.state().as_str(), "draft" | "rejected");
+    let evaluations = ctx
+        .state
+        .store
+        .investment_evaluations_of(&actor, c.id())
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|v| {
+            (
+                v.id(),
+                v.version.title.clone(),
+                v.version.approval.state,
+                v.record.year.clone(),
+            )
+        })
+        .collect();
     let page = CasePage {
+        evaluations,
         chrome: Chrome::new(&ctx, "roles"),
         years: &o.years,
         plan: plan_rows(ja, o),

@@ -10,6 +10,7 @@ mod auth;
 mod business;
 mod chart;
 mod context;
+mod evaluation;
 pub mod exceptions;
 mod forms;
 mod heatmap;
@@ -170,6 +171,15 @@ pub fn routes() -> Router<AppState> {
         .route("/business-cases", get(business::list))
         .route("/business-cases/{id}", get(business::show))
         .route("/business-cases/{id}/case.xlsx", get(business::workbook))
+        .route(
+            "/business-cases/{id}/evaluations/new",
+            get(evaluation::new_form),
+        )
+        .route("/business-cases/{id}/evaluations", post(evaluation::create))
+        .route(
+            "/investment-evaluations/{id}/edit",
+            get(evaluation::edit_form).post(evaluation::save),
+        )
         .route(
             "/business-cases/{id}/edit",
             get(business::edit_form).post(business::save),

@@ -70,7 +70,11 @@ fn case_out(c: &BusinessCaseView) -> BusinessCaseOut {
 
 /// The case an address names, for `action`; a version of another kind is refused as such,
 /// after the same access decision its artifact gets.
-async fn load(user: &ApiUser, id: &str, action: Action) -> Result<BusinessCaseView, ApiError> {
+pub(super) async fn load(
+    user: &ApiUser,
+    id: &str,
+    action: Action,
+) -> Result<BusinessCaseView, ApiError> {
     super::risk::load_structured(
         user,
         id,
@@ -89,7 +93,7 @@ async fn load(user: &ApiUser, id: &str, action: Action) -> Result<BusinessCaseVi
 /// The business cases the caller can see, newest first.
 #[utoipa::path(get, path = "/api/v1/business-cases", tag = "business",
     responses((status = 200, description = "The list", body = BusinessCaseList), (status = 401, description = "No valid API token", body = ErrorBody)))]
-pub async fn list(user: ApiUser) -> Result<Json<BusinessCaseList>, ApiError> {
+pub async fn list_business_cases(user: ApiUser) -> Result<Json<BusinessCaseList>, ApiError> {
     let all = user
         .state
         .store
@@ -107,7 +111,7 @@ pub async fn list(user: ApiUser) -> Result<Json<BusinessCaseList>, ApiError> {
 #[utoipa::path(post, path = "/api/v1/risk/assessments/{id}/business-cases", tag = "business", request_body = NewBusinessCaseIn,
     params(("id" = String, Path, description = "The assessment whose scenarios the case weighs")),
     responses((status = 201, description = "Created", body = BusinessCaseOut), (status = 403, description = "Visible, but not allowed to the caller", body = ErrorBody), (status = 404, description = "The assessment is not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 409, description = "The investment plan already has an unapproved version", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody)))]
-pub async fn create(
+pub async fn create_business_case(
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewBusinessCaseIn>,
@@ -128,7 +132,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/business-cases/{id}", tag = "business",
     params(("id" = String, Path, description = "The case (its artifact version's id)"), CaseQuery),
     responses((status = 200, description = "The case (JSON), or the workbook with format=xlsx", body = BusinessCaseOut), (status = 404, description = "Not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody), (status = 401, description = "No valid API token", body = ErrorBody)))]
-pub async fn get_case(
+pub async fn get_business_case(
     user: ApiUser,
     Path(id): Path<String>,
     Query(q): Query<CaseQuery>,
@@ -166,7 +170,7 @@ pub async fn get_case(
 #[utoipa::path(put, path = "/api/v1/business-cases/{id}", tag = "business", request_body = BusinessCaseIn,
     params(("id" = String, Path, description = "The case")),
     responses((status = 200, description = "Saved", body = BusinessCaseOut), (status = 404, description = "Not found, or outside the caller's scope (the same answer)", body = ErrorBody), (status = 409, description = "Submitted or approved: it does not change", body = ErrorBody), (status = 422, description = "Refused input (see message and details)", body = ErrorBody)))]
-pub async fn save(
+pub async fn save_business_case(
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BusinessCaseIn>,

@@ -5,6 +5,7 @@ mod applicability;
 mod artifacts;
 mod business;
 mod context;
+mod evaluation;
 mod exceptions;
 mod history;
 mod org;
@@ -59,9 +60,17 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(quant::run))
         .routes(routes!(quant::breach))
         .routes(routes!(quant::register))
-        .routes(routes!(business::list))
-        .routes(routes!(business::create))
-        .routes(routes!(business::get_case, business::save))
+        .routes(routes!(business::list_business_cases))
+        .routes(routes!(business::create_business_case))
+        .routes(routes!(
+            business::get_business_case,
+            business::save_business_case
+        ))
+        .routes(routes!(evaluation::create_evaluation))
+        .routes(routes!(
+            evaluation::get_evaluation,
+            evaluation::save_evaluation
+        ))
         .routes(routes!(risk::list_risk_matrices))
         .routes(routes!(risk::get_risk_matrix))
         .routes(routes!(risk::list_assessments, risk::create_assessment))
