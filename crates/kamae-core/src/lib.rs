@@ -8,6 +8,7 @@ pub mod approval;
 pub mod artifact;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod ids;
 pub mod money;

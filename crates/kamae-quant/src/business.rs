@@ -96,6 +96,9 @@ pub struct BusinessOption {
     /// Where its figures come from (a quote, a public case, an assumption).
     #[serde(default)]
     pub basis: String,
+    /// Cases of the library of public incidents its estimates rest on, by their codes.
+    #[serde(default)]
+    pub cites: Vec<String>,
 }
 
 /// A business case: the plan, a discount rate, and the options.
@@ -145,6 +148,8 @@ pub struct OptionOutcome {
     pub residual_note: String,
     #[serde(default)]
     pub basis: String,
+    #[serde(default)]
+    pub cites: Vec<String>,
     pub years: Vec<YearOutcome>,
     /// Over the plan's years.
     pub expected_loss_before: f64,
@@ -581,12 +586,18 @@ impl Case {
             residual_owner: option.map(|o| o.residual_owner.clone()).unwrap_or_default(),
             residual_note: option.map(|o| o.residual_note.clone()).unwrap_or_default(),
             basis: option.map(|o| o.basis.clone()).unwrap_or_default(),
+            cites: option.map(|o| o.cites.clone()).unwrap_or_default(),
             expected_loss_before: expected_loss_after + risk_reduction,
             expected_loss_after,
             risk_reduction,
             rosi: (cost > 0.0).then(|| (risk_reduction - cost) / cost),
             npv: npv(self.discount_rate, &flows),
-            payback_years: payback(&flows, start),
+            // Without a cost there is nothing to pay back.
+            payback_years: if cost > 0.0 {
+                payback(&flows, start)
+            } else {
+                None
+            },
             cost,
             years,
         })

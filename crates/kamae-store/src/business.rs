@@ -64,6 +64,20 @@ async fn evaluate(a: &AssessmentView, case: &serde_json::Value) -> Result<CaseOu
     .map_err(|p| model_problem("invalid_business_case", &p).into())
 }
 
+/// Every case the options cite, each with its path in the case.
+fn cited(o: &CaseOutcome) -> Vec<(String, String)> {
+    o.options
+        .iter()
+        .enumerate()
+        .flat_map(|(i, x)| {
+            x.cites
+                .iter()
+                .enumerate()
+                .map(move |(j, code)| (format!("options[{i}].cites[{j}]"), code.clone()))
+        })
+        .collect()
+}
+
 fn yen(x: f64) -> String {
     Yen(x.round() as i64).grouped()
 }
@@ -142,6 +156,17 @@ pub fn case_markdown(assessment_title: &str, o: &CaseOutcome) -> String {
     ));
     for x in &o.options {
         out.push_str(&row(&x.name, x));
+    }
+    let citing: Vec<&OptionOutcome> = o.options.iter().filter(|x| !x.cites.is_empty()).collect();
+    if !citing.is_empty() {
+        out.push_str("\n## 根拠とした公開事例 / Public cases cited\n\n");
+        for x in citing {
+            out.push_str(&format!(
+                "- {}: {}\n",
+                one_line(&x.name),
+                x.cites.join(", ")
+            ));
+        }
     }
     out.push_str("\n## 残るリスクと責任者 / Residual risk and its owner\n\n");
     for x in &o.options {
@@ -249,6 +274,7 @@ impl Store {
         let outcome = evaluate(&a, &case).await?;
         let body = case_markdown(&a.version.title, &outcome);
         let mut w = Write::begin(self, Who::of(actor)).await?;
+        crate::cases::check_cited(&mut w, actor, &cited(&outcome)).await?;
         let series = Self::series_for(&mut w, actor, ArtifactKind::InvestmentPlan, company).await?;
         let id = Self::insert_version(
             &mut w,
@@ -303,6 +329,7 @@ impl Store {
         let outcome = evaluate(&a, &case).await?;
         let body = case_markdown(&a.version.title, &outcome);
         let mut w = Write::begin(self, Who::of(actor)).await?;
+        crate::cases::check_cited(&mut w, actor, &cited(&outcome)).await?;
         crate::artifact::open_for_change(
             &mut w,
             actor,

@@ -703,6 +703,7 @@ impl Store {
         for term in demo_glossary()? {
             self.save_term(&office, term).await?;
         }
+        self.load_case_library(&office).await?;
         self.load_demo_exceptions(&office, &ciso).await?;
         self.load_demo_agreements(&office, &ciso).await?;
         self.load_demo_risks().await

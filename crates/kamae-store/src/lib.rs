@@ -15,6 +15,7 @@ pub mod assets;
 pub mod audit;
 pub mod backup;
 pub mod business;
+pub mod cases;
 pub mod context;
 pub mod demo;
 pub mod evaluation;

@@ -23,6 +23,7 @@ both_backends!(
     the_asset_method_rates_with_the_assessments_own_bands,
     risks_carry_scenarios_judged_by_the_quantitative_criterion,
     a_business_case_weighs_options_and_goes_through_approval,
+    the_case_library_is_group_reference_that_business_cases_cite,
 );
 
 fn matrix(code_text: &str, top: &str) -> RiskMatrix {
@@ -1157,4 +1158,119 @@ async fn a_business_case_weighs_options_and_goes_through_approval(t: &TestStore)
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].state(), ApprovalState::Approved);
     assert_eq!(ok(s.business_cases(&f.lead_y).await).len(), 0);
+}
+
+fn public_case(c: &str) -> kamae_core::cases::IncidentCase {
+    kamae_core::cases::IncidentCase {
+        code: code(c),
+        title: "消費者信用情報会社の個人情報漏えい".into(),
+        sector: "金融".into(),
+        size: "大手".into(),
+        cause: "Apache Struts 2 の脆弱性の放置".into(),
+        damage: "約1億4,700万人分の個人情報が漏えい、CEOが退任".into(),
+        damage_yen: None,
+        people: Some(147_000_000),
+        source: "同社の公表資料".into(),
+        occurred_on: chrono::NaiveDate::from_ymd_opt(2017, 7, 29).unwrap_or_default(),
+    }
+}
+
+async fn the_case_library_is_group_reference_that_business_cases_cite(t: &TestStore) {
+    let s = &t.store;
+    let f = fixture(s, "G1").await;
+    // The CISO office keeps the library; a company's lead reads it but does not write it.
+    assert_eq!(
+        err_code(
+            s.save_incident_case(&f.lead_x, public_case("CASE-2017-01"))
+                .await
+        ),
+        "forbidden"
+    );
+    let mut broken = public_case("CASE-2017-01");
+    broken.cause = " ".into();
+    broken.people = Some(-5);
+    let e = s
+        .save_incident_case(&f.office, broken)
+        .await
+        .expect_err("refused");
+    assert!(
+        e.to_string().contains("the cause is empty")
+            && e.to_string()
+                .contains("people affected must not be negative"),
+        "{e}"
+    );
+    ok(s.save_incident_case(&f.office, public_case("CASE-2017-01"))
+        .await);
+    let rows = audit_rows(s).await;
+    ok(s.save_incident_case(&f.office, public_case("case-2017-01"))
+        .await);
+    assert_eq!(
+        audit_rows(s).await,
+        rows,
+        "the same case again writes nothing"
+    );
+    let mut reworded = public_case("CASE-2017-01");
+    reworded.damage_yen = Some(100_000_000_000);
+    ok(s.save_incident_case(&f.office, reworded).await);
+    let listed = ok(s.incident_cases(&f.viewer_y).await);
+    assert_eq!(listed.len(), 1, "the whole group reads the library");
+    assert_eq!(
+        listed[0].damage_yen,
+        Some(100_000_000_000),
+        "changed in place"
+    );
+
+    // A business case cites cases by code; one the library does not have is refused there.
+    let a = ok(s
+        .new_assessment(&f.lead_x, new_assessment(Some("X"), BUILTIN_MATRIX, 2026))
+        .await);
+    let mut vulns = risk("R-01", "ECサイトの脆弱性");
+    vulns.scenario = Some(story_two_chain());
+    ok(s.save_risk(&f.lead_x, a.id(), None, vulns).await);
+    let mut citing = business_case("R-01");
+    citing["options"][1]["cites"] = serde_json::json!(["CASE-2017-01", "CASE-1999-09"]);
+    let e = s
+        .new_business_case(&f.lead_x, a.id(), "EC投資計画", citing.clone())
+        .await
+        .expect_err("refused");
+    assert!(e.to_string().contains("options[1].cites[1]"), "{e}");
+    citing["options"][1]["cites"] = serde_json::json!(["CASE-2017-01"]);
+    let c = ok(s
+        .new_business_case(&f.lead_x, a.id(), "EC投資計画", citing.clone())
+        .await);
+    assert!(
+        c.version.body.contains("CASE-2017-01"),
+        "{}",
+        c.version.body
+    );
+    // Archived, a case leaves the list but stays readable, and citing it stays valid.
+    assert_eq!(
+        err_code(
+            s.archive_incident_case(&f.office, "CASE-2017-01", " ")
+                .await
+        ),
+        "reason_required"
+    );
+    ok(
+        s.archive_incident_case(&f.office, "CASE-2017-01", "出典を差し替える")
+            .await,
+    );
+    assert!(ok(s.incident_cases(&f.office).await).is_empty());
+    let (kept, archived) = ok(s.incident_case(&f.viewer_y, "CASE-2017-01").await);
+    assert!(archived && kept.people == Some(147_000_000));
+    ok(s.save_business_case(&f.lead_x, c.id(), citing).await);
+    // Another group has a library of its own.
+    let (_, other_admin) = new_group(s, "G2", "admin@g2.example").await;
+    let other = user(
+        s,
+        &other_admin,
+        "office@g2.example",
+        Some(("ciso_office", "group")),
+    )
+    .await;
+    assert!(ok(s.incident_cases(&other).await).is_empty());
+    assert_eq!(
+        err_code(s.incident_case(&other, "CASE-2017-01").await),
+        "not_found"
+    );
 }

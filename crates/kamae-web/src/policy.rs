@@ -233,6 +233,21 @@ pub const ROUTES: &[Route] = &[
         Record(ARTIFACT, Action::Write),
     ),
     r("GET", "/business-cases", SignedIn),
+    // The library of public incidents that estimates cite: group reference.
+    r("GET", "/cases", Record(REFERENCE, Action::Read)),
+    r("POST", "/cases", Record(REFERENCE, Action::Write)),
+    r("GET", "/cases/new", Record(REFERENCE, Action::Write)),
+    r("GET", "/cases/{code}", Record(REFERENCE, Action::Read)),
+    r(
+        "GET",
+        "/cases/{code}/edit",
+        Record(REFERENCE, Action::Write),
+    ),
+    r(
+        "POST",
+        "/cases/{code}/archive",
+        Record(REFERENCE, Action::Write),
+    ),
     r(
         "GET",
         "/business-cases/{id}",
@@ -721,6 +736,18 @@ pub const ROUTES: &[Route] = &[
         Record(ARTIFACT, Action::Write),
     ),
     r("GET", "/api/v1/business-cases", SignedIn),
+    r("GET", "/api/v1/cases", Record(REFERENCE, Action::Read)),
+    r("POST", "/api/v1/cases", Record(REFERENCE, Action::Write)),
+    r(
+        "GET",
+        "/api/v1/cases/{code}",
+        Record(REFERENCE, Action::Read),
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{code}/archive",
+        Record(REFERENCE, Action::Write),
+    ),
     r(
         "GET",
         "/api/v1/business-cases/{id}",

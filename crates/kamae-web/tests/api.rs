@@ -383,6 +383,9 @@ async fn the_openapi_document_covers_every_route_and_schema() {
         "/api/v1/business-cases/{id}",
         "/api/v1/business-cases/{id}/evaluations",
         "/api/v1/investment-evaluations/{id}",
+        "/api/v1/cases",
+        "/api/v1/cases/{code}",
+        "/api/v1/cases/{code}/archive",
         "/api/v1/risk/context",
         "/api/v1/risk/context/{id}",
         "/api/v1/risk/context/{id}/archive",
@@ -399,7 +402,7 @@ async fn the_openapi_document_covers_every_route_and_schema() {
     }
     assert_eq!(
         paths.len(),
-        79,
+        82,
         "a route in the document that the test does not know: {paths:?}"
     );
     // Every schema referred to is defined.

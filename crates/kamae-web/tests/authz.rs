@@ -675,6 +675,12 @@ async fn call(
             .collect();
         path = format!("{path}?from={}&to={}", ids[ids.len() - 1], ids[0]);
     }
+    if route.path.starts_with("/cases/{code}") || route.path.starts_with("/api/v1/cases/{code}") {
+        // A case of the library of its own, since archiving takes it out.
+        let code = format!("CASE-P{serial}");
+        ok(store.save_incident_case(system, probe_case(&code)).await);
+        path = path.replace("R-01", &code);
+    }
     if route.path == "/artifacts/{id}/diff" {
         // Compared with itself: the probes' versions have no earlier one.
         path = format!("{path}?against={id}");
@@ -913,6 +919,27 @@ async fn call(
                 "done_on".into(),
                 ok(store.today(system.group()).await).to_string(),
             ));
+        }
+        "/cases" if route.method == "POST" => {
+            form.extend([
+                ("code".into(), format!("CASE-N{serial}")),
+                ("title".into(), "probe".into()),
+                ("sector".into(), "probe".into()),
+                ("cause".into(), "probe".into()),
+                ("damage".into(), "probe".into()),
+                ("source".into(), "probe".into()),
+                ("occurred_on".into(), "2017-07-29".into()),
+            ]);
+        }
+        "/api/v1/cases" if route.method == "POST" => {
+            json = serde_json::json!({"code": format!("CASE-N{serial}"), "title": "probe", "sector": "probe",
+                "cause": "probe", "damage": "probe", "source": "probe", "occurred_on": "2017-07-29"});
+        }
+        "/cases/{code}/archive" => {
+            form.push(("reason".into(), "authz probe".into()));
+        }
+        "/api/v1/cases/{code}/archive" => {
+            json = serde_json::json!({"reason": "authz probe"});
         }
         "/api/v1/glossary" => {
             json = serde_json::json!({"term": unique, "ja": "説明", "en_term": unique, "en": "explanation"});
@@ -1183,5 +1210,21 @@ fn the_policy_table_names_every_route_of_the_router() {
                 );
             }
         }
+    }
+}
+
+/// A case of the library for the probes to read and archive.
+fn probe_case(code: &str) -> kamae_core::cases::IncidentCase {
+    kamae_core::cases::IncidentCase {
+        code: kamae_core::text::Code::parse(code).unwrap_or_else(|p| panic!("{p}")),
+        title: "probe".into(),
+        sector: "probe".into(),
+        size: String::new(),
+        cause: "probe".into(),
+        damage: "probe".into(),
+        damage_yen: None,
+        people: None,
+        source: "probe".into(),
+        occurred_on: chrono::NaiveDate::from_ymd_opt(2017, 7, 29).unwrap_or_default(),
     }
 }

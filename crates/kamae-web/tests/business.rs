@@ -265,3 +265,90 @@ async fn story_twos_business_case_from_comparison_to_approval() {
         "{page}"
     );
 }
+
+/// The library of public incidents: the CISO office keeps it, everyone in the group reads
+/// it, business cases cite it; a case that does not hold is refused field by field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_library_is_kept_by_the_office_and_cited_by_business_cases() {
+    let s = Server::start().await;
+    let office = s.signed_in("office@a-group.example").await;
+    let list = get_text(&office, &s.url("/cases")).await;
+    for code in ["CASE-2017-01", "CASE-2015-01", "CASE-2014-01"] {
+        assert!(list.contains(code), "{code}: {list}");
+    }
+    assert!(list.contains("id=\"add-case\""), "{list}");
+    let one = get_text(&office, &s.url("/cases/CASE-2017-01")).await;
+    assert!(
+        one.contains("Struts 2") && one.contains("147,000,000"),
+        "{one}"
+    );
+    let viewer = s.signed_in("viewer-b@a-group.example").await;
+    let read = get_text(&viewer, &s.url("/cases")).await;
+    assert!(
+        read.contains("CASE-2017-01") && !read.contains("id=\"add-case\""),
+        "{read}"
+    );
+
+    let form = get_text(&office, &s.url("/cases/new")).await;
+    let csrf = hidden(&form, "_csrf");
+    let case = |date: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("code", "CASE-2020-01".to_owned()),
+            ("title", "ECサイトのカード情報漏えい".to_owned()),
+            ("sector", "小売".to_owned()),
+            ("cause", "決済画面の改ざん".to_owned()),
+            ("damage", "カード情報の漏えい".to_owned()),
+            ("people", "12,000".to_owned()),
+            ("source", "同社の公表資料".to_owned()),
+            ("occurred_on", date.to_owned()),
+        ]
+    };
+    let bad = case("2020-13-40");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, refused) = post_form(&office, &s, "/cases", &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("occurred_on") && refused.contains("決済画面の改ざん"),
+        "{refused}"
+    );
+    let good = case("2020-06-01");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, body) = post_form(&office, &s, "/cases", &good).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/cases/CASE-2020-01"),
+        "{body}"
+    );
+
+    // Through the API, X社's own library: its viewer reads, does not write.
+    let x_viewer = token_for(&s, "viewer@x-apparel.example").await;
+    let (status, cases) = send(&s, &x_viewer, Method::GET, "/api/v1/cases", Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        cases["items"].as_array().map(Vec::len),
+        Some(3),
+        "not A's new case: {cases}"
+    );
+    let (status, _) = send(
+        &s,
+        &x_viewer,
+        Method::POST,
+        "/api/v1/cases",
+        serde_json::json!({"code": "CASE-X", "title": "x", "sector": "x", "cause": "x",
+            "damage": "x", "source": "x", "occurred_on": "2020-01-01"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // X社's business case cites the credit-bureau case.
+    let ceo = s.signed_in("ceo@x-apparel.example").await;
+    let list = get_text(&ceo, &s.url("/business-cases")).await;
+    let id = list
+        .split("href=\"/business-cases/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let page = get_text(&ceo, &s.url(&format!("/business-cases/{id}"))).await;
+    assert!(page.contains("href=\"/cases/CASE-2017-01\""), "{page}");
+}

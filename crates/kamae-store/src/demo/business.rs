@@ -9,8 +9,10 @@
 //! Figures the story does not give are marked as assumptions in each option's basis.
 
 use kamae_core::access::Actor;
+use kamae_core::cases::IncidentCase;
 use kamae_core::ids::ArtifactVersionId;
 
+use super::code;
 use crate::{Result, Store};
 
 /// The case as the EC office wrote it; `with_decision` adds the package the story chose.
@@ -38,6 +40,7 @@ fn story_two_case(with_decision: bool) -> serde_json::Value {
         serde_json::json!({
             "name": "修正プログラム適用の予算",
             "yearly_cost": 6_000_000.0,
+            "cites": ["CASE-2017-01"],
             "effects": [{"scenario": "R-01", "frequency_factor": {"pert": [0.1, 0.2, 0.4]}}],
             "residual_owner": "EC事業推進室長",
             "residual_note": "公表から適用までの間に突かれる脆弱性のリスクは残る。",
@@ -45,6 +48,7 @@ fn story_two_case(with_decision: bool) -> serde_json::Value {
         }),
         serde_json::json!({
             "name": "何もしない",
+            "cites": ["CASE-2017-01"],
             "residual_owner": "EC事業推進室長",
             "residual_note": "脆弱性10件につき2件の割合で1億〜5億円の被害が出るリスクをそのまま受容する。"
         }),
@@ -105,12 +109,21 @@ fn story_two_case(with_decision: bool) -> serde_json::Value {
 }
 
 impl Store {
+    /// The library of public incidents, for a group's CISO office.
+    pub(super) async fn load_case_library(&self, office: &Actor) -> Result<()> {
+        for c in public_cases()? {
+            self.save_incident_case(office, c).await?;
+        }
+        Ok(())
+    }
+
     pub(super) async fn load_story_two_case(
         &self,
         office: &Actor,
         ceo: &Actor,
         assessment: ArtifactVersionId,
     ) -> Result<()> {
+        self.load_case_library(office).await?;
         let case = self
             .new_business_case(
                 office,
@@ -131,4 +144,55 @@ impl Store {
         self.submit_artifact(office, case.id()).await?;
         Ok(())
     }
+}
+
+/// The case library's first cases, written by us from public facts.
+fn public_cases() -> Result<Vec<IncidentCase>> {
+    let date = |y, m, d| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+            kamae_core::Problem::new(
+                "demo_failed",
+                "デモの日付が不正です",
+                "a demo date is invalid",
+            )
+        })
+    };
+    Ok(vec![
+        IncidentCase {
+            code: code("CASE-2017-01")?,
+            title: "米国の消費者信用情報会社の個人情報漏えい".into(),
+            sector: "金融（消費者信用情報）".into(),
+            size: "米国の三大信用情報機関の一つ".into(),
+            cause: "Webアプリケーションのフレームワーク Apache Struts 2 の脆弱性（CVE-2017-5638）の修正プログラムが、公表後およそ2か月適用されず、そこを突かれた。".into(),
+            damage: "約1億4,700万人分の個人情報（氏名、社会保障番号、生年月日、住所など）が漏えい。CIOとCSOに続いてCEOが退任し、株価が大きく下落した。2019年に米連邦取引委員会などと最大7億ドルで和解。".into(),
+            damage_yen: None,
+            people: Some(147_000_000),
+            source: "同社と米連邦取引委員会（FTC）の公表資料（2017〜2019年）".into(),
+            occurred_on: date(2017, 7, 29)?,
+        },
+        IncidentCase {
+            code: code("CASE-2015-01")?,
+            title: "公的年金の運営機関への標的型攻撃".into(),
+            sector: "公的機関".into(),
+            size: "全国の年金記録を扱う機関".into(),
+            cause: "職員が標的型攻撃メールの添付ファイルを開き、端末がマルウェアに感染。内部のファイル共有から個人情報が持ち出された。".into(),
+            damage: "約125万件の個人情報（基礎年金番号、氏名など）が流出した。".into(),
+            damage_yen: None,
+            people: Some(1_250_000),
+            source: "日本年金機構・厚生労働省の調査報告書（2015年）".into(),
+            occurred_on: date(2015, 5, 8)?,
+        },
+        IncidentCase {
+            code: code("CASE-2014-01")?,
+            title: "通信教育会社の顧客情報の持ち出し".into(),
+            sector: "教育・通信販売".into(),
+            size: "数千万件の顧客データベースを持つ大手".into(),
+            cause: "業務委託先の従業員が顧客データベースから個人情報を持ち出し、名簿業者に売却した（内部不正）。".into(),
+            damage: "約3,500万件の顧客情報が流出。お詫びとして1件あたり500円の金券などを用意し、そのために200億円を充てた。".into(),
+            damage_yen: Some(20_000_000_000),
+            people: Some(35_000_000),
+            source: "同社の公表資料（2014年）".into(),
+            occurred_on: date(2014, 7, 9)?,
+        },
+    ])
 }

@@ -18,7 +18,6 @@ use serde::Deserialize;
 
 use super::chart::{Series, bars};
 use super::forms::{Field, FormPage, form_page};
-use super::risk_report::yen;
 use super::standard::{download, require_at};
 use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
@@ -27,7 +26,7 @@ use crate::i18n::Lang;
 const CASE: RecordKind = RecordKind::Artifact(ArtifactKind::InvestmentPlan);
 
 fn amount(ja: bool, x: f64) -> String {
-    yen(ja, x.round() as i64)
+    super::chart::approx_yen(ja, x)
 }
 
 fn percent(p: f64) -> String {
@@ -62,6 +61,7 @@ pub struct OptionRow {
     pub owner: String,
     pub note: String,
     pub basis: String,
+    pub cites: Vec<String>,
     pub years: Vec<YearRow>,
 }
 
@@ -87,6 +87,7 @@ fn option_row(ja: bool, name: String, baseline: bool, o: &OptionOutcome) -> Opti
         owner: o.residual_owner.clone(),
         note: o.residual_note.clone(),
         basis: o.basis.clone(),
+        cites: o.cites.clone(),
         years: o
             .years
             .iter()

@@ -30,6 +30,19 @@ pub fn short_yen(ja: bool, amount: f64) -> String {
     format!("¥{}{unit}", text.trim_end_matches(".0"))
 }
 
+/// An estimate the way a reader takes it in: to the 10,000 yen in Japanese (2億1,578万円),
+/// to three figures in English (¥215.8M). Simulated figures are not worth their last yen.
+pub fn approx_yen(ja: bool, amount: f64) -> String {
+    let sign = if amount < 0.0 { "-" } else { "" };
+    let a = amount.abs();
+    if ja {
+        let man = (a / 1e4).round() * 1e4;
+        let text = kamae_core::money::Yen(man as i64).in_man_oku();
+        return format!("{sign}{text}");
+    }
+    format!("{sign}{}", short_yen(false, a))
+}
+
 /// The loss exceedance curve: the probability (up) that a year's loss reaches an amount
 /// (across, log scale). `marks` are amounts drawn as dashed verticals with their label.
 pub fn loss_exceedance(
@@ -233,6 +246,10 @@ mod tests {
         assert_eq!(short_yen(true, 1e6), "100万円");
         assert_eq!(short_yen(false, 1e8), "¥100M");
         assert_eq!(short_yen(false, 2.5e9), "¥2.5B");
+        assert_eq!(approx_yen(true, 215_778_631.0), "2億1,578万円");
+        assert_eq!(approx_yen(true, -300_000_000.0), "-3億円");
+        assert_eq!(approx_yen(false, 215_778_631.0), "¥215.8M");
+        assert_eq!(approx_yen(true, 0.0), "0円");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod artifacts;
 mod assets;
 mod auth;
 mod business;
+mod cases;
 mod chart;
 mod context;
 mod evaluation;
@@ -169,6 +170,11 @@ pub fn routes() -> Router<AppState> {
             post(business::create),
         )
         .route("/business-cases", get(business::list))
+        .route("/cases", get(cases::list).post(cases::save))
+        .route("/cases/new", get(cases::new_form))
+        .route("/cases/{code}", get(cases::show))
+        .route("/cases/{code}/edit", get(cases::edit_form))
+        .route("/cases/{code}/archive", post(cases::archive))
         .route("/business-cases/{id}", get(business::show))
         .route("/business-cases/{id}/case.xlsx", get(business::workbook))
         .route(

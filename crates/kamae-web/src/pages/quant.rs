@@ -22,7 +22,8 @@ struct QuantPage<'a> {
     q: Option<RegisterQuant<'a>>,
     ja: bool,
     chart: String,
-    trials: u64,
+    /// The number of trials, grouped as a reader writes it.
+    trials: String,
 }
 
 impl QuantPage<'_> {
@@ -69,7 +70,7 @@ pub async fn register_view(s: SignedIn, Path(id): Path<String>) -> Result<Respon
         q,
         ja,
         chart,
-        trials: kamae_store::quant::REGISTER_TRIALS,
+        trials: super::risk_report::count(kamae_store::quant::REGISTER_TRIALS as i64),
     };
     Ok(render(&page))
 }

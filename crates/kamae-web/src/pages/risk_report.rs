@@ -26,6 +26,14 @@ pub(super) fn yen(ja: bool, n: i64) -> String {
     }
 }
 
+/// A count grouped by thousands, the same in both languages: `147,000,000`.
+pub(super) fn count(n: i64) -> String {
+    kamae_core::money::Yen(n)
+        .grouped()
+        .trim_end_matches('円')
+        .to_owned()
+}
+
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     /// executive (the default) or external.

@@ -79,7 +79,10 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
             t.get("role.still_to_come"),
         ),
         RoleArea::C => (
-            vec![("/business-cases", t.get("business.title"))],
+            vec![
+                ("/business-cases", t.get("business.title")),
+                ("/cases", t.get("cases.title")),
+            ],
             t.get("role.not_built_c"),
             t.get("role.still_to_come"),
         ),

@@ -4,6 +4,7 @@ mod advice;
 mod applicability;
 mod artifacts;
 mod business;
+mod cases;
 mod context;
 mod evaluation;
 mod exceptions;
@@ -67,6 +68,9 @@ pub fn router(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
             business::save_business_case
         ))
         .routes(routes!(evaluation::create_evaluation))
+        .routes(routes!(cases::list_cases, cases::save_case))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::archive_case))
         .routes(routes!(
             evaluation::get_evaluation,
             evaluation::save_evaluation
