@@ -55,3 +55,27 @@ test('role C: the business case compares the options in the plan\'s numbers and 
   await screenshot(ceo, 'register-quantitative-view');
   await ceo.close();
 });
+
+test('role C: the scenario editor\'s results follow the model as it is typed', async () => {
+  const office = await newPage(browser);
+  assert.equal(await signIn(office, 'office@x-apparel.example'), '/');
+  await office.goto('/roles/c');
+  await clickAndLoad(office, office.locator('a[href="/quant/editor"]').first());
+  const pZero = office.locator('#run-p-zero');
+  const before = (await pZero.textContent()).trim();
+  // Story 2's chain with every vulnerability attacked: fewer years without loss.
+  const model = office.locator('textarea#model');
+  const text = await model.inputValue();
+  await model.fill(text.replace('"probabilities": [0.5, 0.7]', '"probabilities": [1.0, 0.7]'));
+  await office.waitForFunction((old) => {
+    const el = document.querySelector('#run-p-zero');
+    return el && el.textContent.trim() !== old;
+  }, before);
+  assert.notEqual((await pZero.textContent()).trim(), before);
+  // A model that does not hold shows where, without leaving the page.
+  await model.fill(text.replace('"seed": 42', '"seed": 42, "colour": 1'));
+  await office.locator('#model-problems').waitFor();
+  assert.match(await office.locator('#model-problems').textContent(), /colour/);
+  await screenshot(office, 'scenario-editor');
+  await office.close();
+});

@@ -69,7 +69,7 @@ impl Store {
             )
             .await?
             .ok_or_else(|| StoreError::not_found(WHAT.0, WHAT.1))?;
-        Ok((case_from(&r)?, r.opt_text("archived_at")?.is_some()))
+        Ok((case_from(&r)?, r.opt_instant("archived_at")?.is_some()))
     }
 
     /// Adds a case, or changes the one of the same code; the same content again changes

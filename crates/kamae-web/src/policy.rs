@@ -233,6 +233,9 @@ pub const ROUTES: &[Route] = &[
         Record(ARTIFACT, Action::Write),
     ),
     r("GET", "/business-cases", SignedIn),
+    // The scenario editor runs models written on the page (nothing is stored).
+    r("GET", "/quant/editor", SignedIn),
+    r("POST", "/quant/editor", SignedIn),
     // The library of public incidents that estimates cite: group reference.
     r("GET", "/cases", Record(REFERENCE, Action::Read)),
     r("POST", "/cases", Record(REFERENCE, Action::Write)),

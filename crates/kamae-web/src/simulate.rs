@@ -7,6 +7,10 @@ use kamae_store::risk::{AssessmentView, RiskView};
 use crate::AppState;
 use crate::error::Failure;
 
+/// The most trials one request may ask for (the command line allows more): enough for any
+/// estimate kamae shows, few enough that a run holds a core for about a second.
+pub(crate) const MAX_REQUEST_TRIALS: u64 = 1_000_000;
+
 /// Runs a model when a core is free; a request waits for its turn.
 pub(crate) async fn run(state: &AppState, compiled: Compiled) -> Result<Output, Failure> {
     let permit = state

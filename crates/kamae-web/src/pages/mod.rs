@@ -170,6 +170,7 @@ pub fn routes() -> Router<AppState> {
             post(business::create),
         )
         .route("/business-cases", get(business::list))
+        .route("/quant/editor", get(quant::editor).post(quant::editor_run))
         .route("/cases", get(cases::list).post(cases::save))
         .route("/cases/new", get(cases::new_form))
         .route("/cases/{code}", get(cases::show))

@@ -2,15 +2,19 @@
 //! the year's total as a distribution and its loss exceedance curve).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::Path;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use kamae_core::access::Action;
 use kamae_store::risk::AssessmentView;
+use serde::Deserialize;
 
 use super::chart::loss_exceedance;
+use super::risk_report::count;
 use super::risk_report::yen;
 use super::{Chrome, render};
-use crate::ctx::{PageError, SignedIn};
+use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::i18n::Lang;
 use crate::simulate::{RegisterQuant, register_quant};
 
@@ -73,4 +77,192 @@ pub async fn register_view(s: SignedIn, Path(id): Path<String>) -> Result<Respon
         trials: super::risk_report::count(kamae_store::quant::REGISTER_TRIALS as i64),
     };
     Ok(render(&page))
+}
+
+/// The model the editor opens with: the shape of docs/formats.md, story 2's chain among it.
+const STARTING_MODEL: &str = r#"{
+  "trials": 100000,
+  "seed": 42,
+  "thresholds": [100000000, 500000000],
+  "scenarios": [
+    {"name": "web vuln", "frequency": {"poisson": {"pert": [0.5, 2, 6]}},
+     "vulnerability": {"pert": [0.3, 0.5, 0.7]},
+     "magnitude": {"lognormal90": [1000000, 500000000]},
+     "controls": [{"name": "WAF", "frequency_factor": {"pert": [0.2, 0.4, 0.7]}}]},
+    {"name": "story 2", "frequency": {"chain": {"count": 1, "probabilities": [0.5, 0.7]}},
+     "magnitude": {"bins": [[100000000, 500000000, 0.6], [1000000, 100000000, 0.4]]}}
+  ]
+}"#;
+
+/// One scenario's part of a run, as the editor shows it.
+pub struct ShareRow {
+    pub name: String,
+    pub mean: String,
+    pub share: String,
+}
+
+/// A run's figures as the editor shows them.
+pub struct RunView {
+    pub trials: String,
+    pub mean: String,
+    pub sd: String,
+    pub p50: String,
+    pub p90: String,
+    pub p95: String,
+    pub p99: String,
+    pub p_zero: String,
+    pub exceedance: Vec<(String, String)>,
+    pub shares: Vec<ShareRow>,
+}
+
+#[derive(Template)]
+#[template(path = "quant_result.html")]
+struct ResultFragment<'a> {
+    chrome: Chrome<'a>,
+    run: Option<RunView>,
+    problems: Vec<String>,
+    chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "quant_editor.html")]
+struct EditorPage<'a> {
+    chrome: Chrome<'a>,
+    model: String,
+    run: Option<RunView>,
+    problems: Vec<String>,
+    chart: String,
+    max_trials: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct EditorForm {
+    #[serde(default)]
+    model: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+/// Runs a model written in the editor: every problem with its path, or the figures and the
+/// curve. Trials are capped as the API caps them; the run waits for a free core.
+async fn run_model(
+    ctx: &Ctx,
+    text: &str,
+) -> Result<(Option<RunView>, Vec<String>, String), PageError> {
+    let ja = ctx.lang == Lang::Ja;
+    let t = ctx.t();
+    let lines = |problems: Vec<kamae_quant::ModelProblem>| {
+        problems
+            .into_iter()
+            .map(|p| format!("{}: {}", p.path, if ja { p.ja } else { p.en }))
+            .collect::<Vec<_>>()
+    };
+    let model = match kamae_quant::Model::from_json(text) {
+        Ok(m) => m,
+        Err(p) => return Ok((None, lines(p), String::new())),
+    };
+    let cap = crate::simulate::MAX_REQUEST_TRIALS;
+    if model.trials.is_some_and(|n| n > cap) {
+        return Ok((
+            None,
+            vec![t.fill("quant.too_many_trials", &[("max", &count(cap as i64))])],
+            String::new(),
+        ));
+    }
+    let compiled = match model.compile() {
+        Ok(c) => c,
+        Err(p) => return Ok((None, lines(p), String::new())),
+    };
+    let out = crate::simulate::run(&ctx.state, compiled)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let chart = loss_exceedance(
+        "editor-lec",
+        t.get("quant.lec"),
+        (t.get("quant.annual_loss"), t.get("quant.exceedance")),
+        ja,
+        &[("total", "#1d4ed8", &out.lec)],
+        &[],
+    );
+    let money = |x: f64| super::chart::approx_yen(ja, x);
+    let run = RunView {
+        trials: count(out.trials as i64),
+        mean: money(out.mean),
+        sd: money(out.sd),
+        p50: money(out.p50),
+        p90: money(out.p90),
+        p95: money(out.p95),
+        p99: money(out.p99),
+        p_zero: percent(out.p_zero),
+        exceedance: out
+            .exceedance
+            .iter()
+            .map(|p| (money(p.amount), percent(p.probability)))
+            .collect(),
+        shares: out
+            .scenarios
+            .iter()
+            .map(|s| ShareRow {
+                name: s.name.clone(),
+                mean: money(s.mean),
+                share: percent(s.share),
+            })
+            .collect(),
+    };
+    Ok((Some(run), Vec::new(), chart))
+}
+
+pub async fn editor(s: SignedIn) -> Result<Response, PageError> {
+    let SignedIn { ctx, .. } = s;
+    let (run, problems, chart) = run_model(&ctx, STARTING_MODEL).await?;
+    Ok(render(&EditorPage {
+        chrome: Chrome::new(&ctx, "roles"),
+        model: STARTING_MODEL.to_owned(),
+        run,
+        problems,
+        chart,
+        max_trials: count(crate::simulate::MAX_REQUEST_TRIALS as i64),
+    }))
+}
+
+/// Runs what was written: the whole page, or (asked by the page's script as it is typed in)
+/// only the results, so that they follow the text.
+pub async fn editor_run(
+    s: SignedIn,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<EditorForm>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, .. } = s;
+    ctx.check_csrf(&form.csrf)?;
+    let (run, problems, chart) = run_model(&ctx, &form.model).await?;
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let live = headers
+        .get("x-kamae-live")
+        .is_some_and(|v| v.as_bytes() == b"1");
+    if live {
+        let fragment = ResultFragment {
+            chrome: Chrome::new(&ctx, "roles"),
+            run,
+            problems,
+            chart,
+        };
+        return Ok((status, render(&fragment)).into_response());
+    }
+    let page = EditorPage {
+        chrome: Chrome::new(&ctx, "roles"),
+        model: form.model,
+        run,
+        problems,
+        chart,
+        max_trials: count(crate::simulate::MAX_REQUEST_TRIALS as i64),
+    };
+    Ok((status, render(&page)).into_response())
 }

@@ -82,6 +82,7 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
             vec![
                 ("/business-cases", t.get("business.title")),
                 ("/cases", t.get("cases.title")),
+                ("/quant/editor", t.get("quant.editor_title")),
             ],
             t.get("role.not_built_c"),
             t.get("role.still_to_come"),

@@ -9,8 +9,7 @@ use utoipa::ToSchema;
 use crate::api::{ApiError, ApiUser, ErrorBody, ErrorDetail};
 use crate::i18n::Lang;
 
-/// The most trials one request may ask for (the command line allows more).
-pub const MAX_API_TRIALS: u64 = 1_000_000;
+use crate::simulate::MAX_REQUEST_TRIALS as MAX_API_TRIALS;
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct PointOut {
