@@ -52,6 +52,7 @@ pub struct BusinessCaseIn {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     /// json (the default) or xlsx.
     pub format: Option<String>,
