@@ -141,12 +141,27 @@ impl Pert {
     }
 }
 
+/// The engine's first CDF values compared without branches (`sim.rs`, `STRAIGHT`).
+const STRAIGHT: usize = 6;
+/// The engine's block of trials whose counts are drawn before their losses (`sim.rs`).
+const BLOCK: usize = 256;
+/// The engine's losses of a trial summed without a branch (`sim.rs`, `SUMMED`).
+const SUMMED: usize = 4;
+
 /// The engine's event count below its inversion limit (`sim.rs`, `poisson_inverted`).
 #[inline]
 fn poisson_inverted<R: Rng>(rng: &mut R, rate: f64) -> u64 {
     let u: f64 = rng.random();
     let p0 = (-rate).exp();
     let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
+    for j in 1..=STRAIGHT {
+        k += u64::from(u >= cdf);
+        p *= rate * (1.0 / j as f64);
+        cdf += p;
+    }
+    if k < STRAIGHT as u64 {
+        return k;
+    }
     while u >= cdf {
         k += 1;
         p *= rate * (1.0 / k as f64);
@@ -158,8 +173,9 @@ fn poisson_inverted<R: Rng>(rng: &mut R, rate: f64) -> u64 {
     k
 }
 
-/// The copy of the engine's year for this model (`sim.rs`, `Scenario::year`, with no
-/// controls and no secondary loss: both factors are the empty product 1.0).
+/// The copy of the engine's years for this model (`sim.rs`, `Scenario::add_years` on its
+/// path for a Poisson count with a PERT rate and a PERT vulnerability, no controls and no
+/// secondary loss): a block's counts, then its losses.
 struct Year {
     tef: Pert,
     vulnerability: Pert,
@@ -175,33 +191,53 @@ impl Year {
         }
     }
 
-    #[inline]
-    fn sample<R: Words>(&self, rng: &mut R, tally: &mut Tally) -> f64 {
-        let frequency_factor = 1.0;
-        let magnitude_factor = 1.0;
-        let w0 = rng.words();
-        let vulnerability = self.vulnerability.sample(rng).clamp(0.0, 1.0);
-        let w1 = rng.words();
-        let rate = self.tef.sample(rng) * frequency_factor * vulnerability;
-        let w2 = rng.words();
-        // The rate stays under 6, far below the engine's inversion limit.
-        let events = if rate <= 0.0 {
-            0
-        } else {
-            poisson_inverted(rng, rate)
-        };
-        let w3 = rng.words();
-        let mut loss = 0.0;
-        for _ in 0..events {
-            loss += self.magnitude.sample(rng) * magnitude_factor;
+    /// One chunk's year totals.
+    fn chunk<R: Words>(&self, rng: &mut R, totals: &mut [f64], tally: &mut Tally) {
+        let mut counts = [0u64; BLOCK];
+        let mut losses: Vec<f64> = Vec::with_capacity(4 * BLOCK);
+        for block in totals.chunks_mut(BLOCK) {
+            let counts = &mut counts[..block.len()];
+            let mut events = 0;
+            for c in counts.iter_mut() {
+                let w0 = rng.words();
+                let vulnerability = self.vulnerability.sample(rng).clamp(0.0, 1.0);
+                let w1 = rng.words();
+                let rate = self.tef.sample(rng) * vulnerability;
+                let w2 = rng.words();
+                // The rate stays under 6, far below the engine's inversion limit.
+                *c = if rate <= 0.0 {
+                    0
+                } else {
+                    poisson_inverted(rng, rate)
+                };
+                let w3 = rng.words();
+                tally.vulnerability += w1 - w0;
+                tally.rate += w2 - w1;
+                tally.poisson += w3 - w2;
+                events += *c;
+            }
+            let w0 = rng.words();
+            losses.clear();
+            for _ in 0..events {
+                losses.push(self.magnitude.sample(rng));
+            }
+            tally.magnitude += rng.words() - w0;
+            tally.events += events;
+            losses.extend([0.0; SUMMED]);
+            let mut at = 0;
+            for (total, &c) in block.iter_mut().zip(counts.iter()) {
+                let mut loss = 0.0;
+                for (k, x) in losses[at..at + SUMMED].iter().enumerate() {
+                    let keep = u64::from((k as u64) < c).wrapping_neg();
+                    loss += f64::from_bits(x.to_bits() & keep);
+                }
+                for x in losses.get(at + SUMMED..at + c as usize).unwrap_or(&[]) {
+                    loss += x;
+                }
+                at += c as usize;
+                *total += loss;
+            }
         }
-        let w4 = rng.words();
-        tally.vulnerability += w1 - w0;
-        tally.rate += w2 - w1;
-        tally.poisson += w3 - w2;
-        tally.magnitude += w4 - w3;
-        tally.events += events;
-        loss
     }
 }
 
@@ -217,22 +253,25 @@ fn streams(seed: u64, trials: usize) -> Vec<Xoshiro256PlusPlus> {
         .collect()
 }
 
-/// All trials of the copy on one thread, chunk by chunk as the engine runs them.
+/// All trials of the copy on one thread, chunk by chunk as the engine runs them: each
+/// chunk's totals.
 fn copy_totals<R: Words>(
     year: &Year,
     trials: usize,
     wrap: impl Fn(Xoshiro256PlusPlus) -> R,
-) -> (Vec<f64>, Tally) {
-    let mut totals = Vec::with_capacity(trials);
+) -> (Vec<Vec<f64>>, Tally) {
     let mut tally = Tally::default();
-    for (i, stream) in streams(SEED, trials).into_iter().enumerate() {
-        let mut rng = wrap(stream);
-        let n = CHUNK.min(trials - i * CHUNK);
-        for _ in 0..n {
-            totals.push(year.sample(&mut rng, &mut tally));
-        }
-    }
-    (totals, tally)
+    let chunks = streams(SEED, trials)
+        .into_iter()
+        .enumerate()
+        .map(|(i, stream)| {
+            let mut rng = wrap(stream);
+            let mut totals = vec![0.0; CHUNK.min(trials - i * CHUNK)];
+            year.chunk(&mut rng, &mut totals, &mut tally);
+            totals
+        })
+        .collect();
+    (chunks, tally)
 }
 
 /// Median of `runs` timings in milliseconds, after one untimed run.
@@ -275,9 +314,10 @@ fn main() {
 
     // 1. The count, on the engine's streams, checked against the engine itself.
     let engine = model.run(1);
-    let (totals, tally) = copy_totals(&year, trials, |inner| Counting { inner, words: 0 });
-    let copy_mean = totals.iter().sum::<f64>() / trials as f64;
-    let copy_zero = totals.iter().filter(|x| **x <= 0.0).count() as f64 / trials as f64;
+    let (chunks, tally) = copy_totals(&year, trials, |inner| Counting { inner, words: 0 });
+    // As the engine adds them: each chunk's totals, then the chunks in order.
+    let copy_mean = chunks.iter().map(|c| c.iter().sum::<f64>()).sum::<f64>() / trials as f64;
+    let copy_zero = chunks.iter().flatten().filter(|x| **x <= 0.0).count() as f64 / trials as f64;
     assert_eq!(
         (copy_mean.to_bits(), copy_zero.to_bits()),
         (engine.mean.to_bits(), engine.p_zero.to_bits()),
@@ -337,7 +377,7 @@ fn main() {
             &|r| year.magnitude.sample(r),
         ),
         single(
-            "Poisson(1.2083) by inversion (exp(-λ), one uniform; one a trial)",
+            "Poisson(1.2083) by inversion (exp(-λ), one uniform, the first 6 steps without branches; one a trial)",
             &|r| poisson_inverted(r, black_box(mean_rate)) as f64,
         ),
         single(

@@ -66,7 +66,7 @@ impl Draw {
 }
 
 /// The standard normal's quantile table, built once for every lognormal of every run.
-fn standard_normal() -> &'static Quantiles {
+pub(crate) fn standard_normal() -> &'static Quantiles {
     static TABLE: OnceLock<Quantiles> = OnceLock::new();
     TABLE.get_or_init(Quantiles::normal)
 }

@@ -10,9 +10,14 @@ use serde::Serialize;
 use crate::ModelProblem;
 use crate::dist::{Draw, Kind, Rng};
 use crate::model::{DEFAULT_TRIALS, MAX_TRIALS, Model};
+use crate::table::Quantiles;
 
 /// Trials per chunk: the unit of work a thread takes, and of the generator's streams.
 const CHUNK: usize = 1 << 14;
+/// Trials whose counts are drawn before their losses.
+const BLOCK: usize = 256;
+/// Losses of a trial summed without a branch.
+const SUMMED: usize = 4;
 /// The loss exceedance curve has at least this many points.
 const LEC_POINTS: usize = 60;
 
@@ -230,11 +235,24 @@ const RECIPROCALS: [f64; 64] = {
     r
 };
 
-/// A Poisson count by inversion: one uniform, walking up the CDF from e^−rate (`p0`).
+/// The first CDF values of a count, compared without branches.
+const STRAIGHT: usize = 6;
+
+/// A Poisson count by inversion: one uniform, walking up the CDF from e^−rate (`p0`). The
+/// first [`STRAIGHT`] steps are taken whatever the count: a loop that stopped at a random
+/// count would be mispredicted about once a draw, which costs more than the steps.
 #[inline]
 fn poisson_inverted(rng: &mut Rng, rate: f64, p0: f64) -> u64 {
     let u: f64 = rng.random();
     let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
+    for reciprocal in &RECIPROCALS[1..=STRAIGHT] {
+        k += u64::from(u >= cdf);
+        p *= rate * reciprocal;
+        cdf += p;
+    }
+    if k < STRAIGHT as u64 {
+        return k;
+    }
     while u >= cdf {
         k += 1;
         p *= rate
@@ -251,6 +269,7 @@ fn poisson_inverted(rng: &mut Rng, rate: f64, p0: f64) -> u64 {
     k
 }
 
+#[inline]
 fn poisson(rng: &mut Rng, rate: f64) -> u64 {
     if rate <= 0.0 {
         return 0;
@@ -278,24 +297,52 @@ fn binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
 }
 
 impl Scenario {
-    /// One year of this scenario: the loss, drawn event by event.
-    fn year(&self, rng: &mut Rng) -> f64 {
-        let frequency_factor: f64 = self
-            .frequency_factors
-            .iter()
-            .map(|f| f.sample(rng))
-            .product();
-        let magnitude_factor: f64 = self
-            .magnitude_factors
-            .iter()
-            .map(|f| f.sample(rng))
-            .product();
+    /// Years of any shape of scenario, a block at a time: for each trial its factors and
+    /// its count, then for each trial its losses, event by event.
+    fn years(&self, rng: &mut Rng, totals: &mut [f64]) -> f64 {
+        let mut sum = 0.0;
+        let mut drawn = [(0u64, 1.0f64); BLOCK];
+        for block in totals.chunks_mut(BLOCK) {
+            let drawn = &mut drawn[..block.len()];
+            for (events, magnitude_factor) in drawn.iter_mut() {
+                let frequency_factor: f64 = self
+                    .frequency_factors
+                    .iter()
+                    .map(|f| f.sample(rng))
+                    .product();
+                *magnitude_factor = self
+                    .magnitude_factors
+                    .iter()
+                    .map(|f| f.sample(rng))
+                    .product();
+                *events = self.events(rng, frequency_factor);
+            }
+            for (total, &(events, magnitude_factor)) in block.iter_mut().zip(drawn.iter()) {
+                let mut loss = 0.0;
+                for _ in 0..events {
+                    loss += self.magnitude.sample(rng) * magnitude_factor;
+                    if let Some((p, m)) = &self.secondary
+                        && rng.random::<f64>() < p.sample(rng)
+                    {
+                        loss += m.sample(rng) * magnitude_factor;
+                    }
+                }
+                *total += loss;
+                sum += loss;
+            }
+        }
+        sum
+    }
+
+    /// The year's number of loss events: the vulnerability, then the count.
+    #[inline]
+    fn events(&self, rng: &mut Rng, frequency_factor: f64) -> u64 {
         let vulnerability = self
             .vulnerability
             .as_ref()
             .map(|v| v.sample(rng).clamp(0.0, 1.0))
             .unwrap_or(1.0);
-        let events = match &self.frequency {
+        match &self.frequency {
             // Threat events thinned by the vulnerability are loss events of the thinned rate.
             Frequency::Poisson(_) if self.fixed_count.is_some() => match self.fixed_count {
                 Some((rate, p0)) if rate < INVERSION_LIMIT => poisson_inverted(rng, rate, p0),
@@ -324,17 +371,169 @@ impl Scenario {
                 };
                 binomial(rng, attempts, pass)
             }
-        };
-        let mut loss = 0.0;
-        for _ in 0..events {
-            loss += self.magnitude.sample(rng) * magnitude_factor;
-            if let Some((p, m)) = &self.secondary
-                && rng.random::<f64>() < p.sample(rng)
-            {
-                loss += m.sample(rng) * magnitude_factor;
-            }
         }
-        loss
+    }
+
+    /// Adds a year of this scenario to each of `totals` (one a trial, in order) and returns
+    /// the sum of its losses. A scenario without controls or secondary loss (most of them)
+    /// runs loops made for its kinds of count and magnitude, where the choice of distribution
+    /// is not made again for each draw; they draw what [`Scenario::years`] would, bit for bit.
+    fn add_years(&self, rng: &mut Rng, totals: &mut [f64]) -> f64 {
+        let plain = self.secondary.is_none()
+            && self.frequency_factors.is_empty()
+            && self.magnitude_factors.is_empty();
+        if !plain {
+            return self.years(rng, totals);
+        }
+        // The count's own loop for the common shapes; the draws are those of `events`,
+        // whose products with the factor 1.0 change no bit.
+        match (&self.frequency, self.fixed_count, &self.vulnerability) {
+            (Frequency::Poisson(_), Some((rate, p0)), _) if rate < INVERSION_LIMIT => {
+                self.plain_years(rng, totals, |rng| poisson_inverted(rng, rate, p0))
+            }
+            (
+                Frequency::Poisson(Draw::Pert { min, span, beta }),
+                None,
+                Some(Draw::Pert {
+                    min: v_min,
+                    span: v_span,
+                    beta: v_beta,
+                }),
+            ) => {
+                let rate = Pert::of(*min, *span, beta);
+                let vulnerability = Pert::of(*v_min, *v_span, v_beta);
+                self.plain_years(rng, totals, |rng| {
+                    let v = vulnerability.sample(rng).clamp(0.0, 1.0);
+                    let thinned = rate.sample(rng) * v;
+                    poisson(rng, thinned)
+                })
+            }
+            (Frequency::Poisson(Draw::Pert { min, span, beta }), None, None) => {
+                let rate = Pert::of(*min, *span, beta);
+                self.plain_years(rng, totals, |rng| {
+                    let r = rate.sample(rng);
+                    poisson(rng, r)
+                })
+            }
+            _ => self.plain_years(rng, totals, |rng| self.events(rng, 1.0)),
+        }
+    }
+
+    /// The plain years with a given way of drawing the count, for each kind of magnitude.
+    #[inline(always)]
+    fn plain_years(
+        &self,
+        rng: &mut Rng,
+        totals: &mut [f64],
+        count: impl FnMut(&mut Rng) -> u64,
+    ) -> f64 {
+        match &self.magnitude {
+            Draw::Pert { min, span, beta } => {
+                plain_years(rng, totals, count, &Pert::of(*min, *span, beta))
+            }
+            Draw::LogNormal { mu, sigma } => plain_years(
+                rng,
+                totals,
+                count,
+                &LogNormal {
+                    mu: *mu,
+                    sigma: *sigma,
+                    normal: crate::dist::standard_normal(),
+                },
+            ),
+            other => plain_years(rng, totals, count, other),
+        }
+    }
+}
+
+/// [`Scenario::years`] with no factors (the empty product 1.0 multiplies nothing away) and no
+/// secondary loss, for one way of drawing the count and one kind of magnitude.
+#[inline(always)]
+fn plain_years<M: Sample>(
+    rng: &mut Rng,
+    totals: &mut [f64],
+    mut count: impl FnMut(&mut Rng) -> u64,
+    magnitude: &M,
+) -> f64 {
+    let mut sum = 0.0;
+    let mut counts = [0u64; BLOCK];
+    let mut losses: Vec<f64> = Vec::with_capacity(4 * BLOCK);
+    for block in totals.chunks_mut(BLOCK) {
+        let counts = &mut counts[..block.len()];
+        let mut events = 0;
+        for c in counts.iter_mut() {
+            *c = count(rng);
+            events += *c;
+        }
+        losses.clear();
+        for _ in 0..events {
+            losses.push(magnitude.sample(rng));
+        }
+        // Read past the last loss without leaving the buffer; what is read there is masked.
+        losses.extend([0.0; SUMMED]);
+        let mut at = 0;
+        for (total, &c) in block.iter_mut().zip(counts.iter()) {
+            // The first losses added whatever the count, those past it masked to +0.0 (which
+            // adds nothing, bit for bit): the same sum as a loop, without its misprediction.
+            let mut loss = 0.0;
+            for (k, x) in losses[at..at + SUMMED].iter().enumerate() {
+                let keep = u64::from((k as u64) < c).wrapping_neg();
+                loss += f64::from_bits(x.to_bits() & keep);
+            }
+            for x in losses.get(at + SUMMED..at + c as usize).unwrap_or(&[]) {
+                loss += x;
+            }
+            at += c as usize;
+            *total += loss;
+            sum += loss;
+        }
+    }
+    sum
+}
+
+/// A magnitude drawn in a loop made for its kind.
+trait Sample {
+    fn sample(&self, rng: &mut Rng) -> f64;
+}
+
+impl Sample for Draw {
+    #[inline]
+    fn sample(&self, rng: &mut Rng) -> f64 {
+        Draw::sample(self, rng)
+    }
+}
+
+/// [`Draw::Pert`], its fields at hand.
+struct Pert<'a> {
+    min: f64,
+    span: f64,
+    beta: &'a Quantiles,
+}
+
+impl<'a> Pert<'a> {
+    fn of(min: f64, span: f64, beta: &'a Quantiles) -> Pert<'a> {
+        Pert { min, span, beta }
+    }
+}
+
+impl Sample for Pert<'_> {
+    #[inline(always)]
+    fn sample(&self, rng: &mut Rng) -> f64 {
+        self.min + self.span * self.beta.at(rng.random::<f64>())
+    }
+}
+
+/// [`Draw::LogNormal`], its fields at hand.
+struct LogNormal {
+    mu: f64,
+    sigma: f64,
+    normal: &'static Quantiles,
+}
+
+impl Sample for LogNormal {
+    #[inline(always)]
+    fn sample(&self, rng: &mut Rng) -> f64 {
+        (self.mu + self.sigma * self.normal.at(rng.random::<f64>())).exp()
     }
 }
 
@@ -376,69 +575,109 @@ fn rank_of(n: usize, q: f64) -> usize {
     ((q * n as f64).ceil() as usize).clamp(1, n) - 1
 }
 
-/// A year total's bucket: the top 16 bits of a positive f64 (its exponent and four bits of
-/// mantissa, so a bucket spans at most 1/16 of its lower bound) keep the order of the
-/// values; a year without loss is bucket 0.
-#[inline]
-fn bucket_of(x: f64) -> usize {
-    if x > 0.0 {
-        (x.to_bits() >> 48) as usize
+/// One chunk's trials, and what the summary needs of them that a thread can work out alone.
+struct Chunk {
+    totals: Vec<f64>,
+    /// Each scenario's sum of losses over the chunk.
+    sums: Vec<f64>,
+    /// The sum of the totals, and of their squared distances from the chunk's own mean.
+    sum: f64,
+    m2: f64,
+    zero: usize,
+    /// The smallest and largest positive totals (∞ and −∞ without any).
+    low: f64,
+    high: f64,
+}
+
+impl Chunk {
+    fn new(totals: Vec<f64>, sums: Vec<f64>) -> Chunk {
+        let sum: f64 = totals.iter().sum();
+        let mean = sum / totals.len().max(1) as f64;
+        let m2 = totals.iter().map(|x| (x - mean) * (x - mean)).sum();
+        // Without branches: about a third of the years may be without loss, at random.
+        let (mut zero, mut low, mut high) = (0, f64::INFINITY, f64::NEG_INFINITY);
+        for &x in &totals {
+            let lost = x > 0.0;
+            zero += usize::from(!lost);
+            low = low.min(if lost { x } else { f64::INFINITY });
+            high = high.max(x);
+        }
+        if zero == totals.len() {
+            high = f64::NEG_INFINITY;
+        }
+        Chunk {
+            totals,
+            sums,
+            sum,
+            m2,
+            zero,
+            low,
+            high,
+        }
+    }
+}
+
+/// Year totals grouped by the top bits of their floats, which keep the values' order: at
+/// first 16 (the exponent and four bits of mantissa, so a bucket spans at most 1/16 of its
+/// lower edge), more where the totals are so close together that the loss exceedance curve
+/// would find too few edges between them. Counted from the smallest positive total;
+/// bucket 0 holds the years without loss.
+#[derive(Clone, Copy)]
+struct Buckets {
+    shift: u32,
+    base: u64,
+    len: usize,
+}
+
+impl Buckets {
+    fn new(low: f64, high: f64) -> Buckets {
+        if high < low {
+            return Buckets {
+                shift: 48,
+                base: 0,
+                len: 1,
+            };
+        }
+        let mut shift = 48;
+        while shift > 0
+            && (high.to_bits() >> shift) - (low.to_bits() >> shift) < 4 * LEC_POINTS as u64
+        {
+            shift -= 1;
+        }
+        let base = low.to_bits() >> shift;
+        Buckets {
+            shift,
+            base,
+            len: ((high.to_bits() >> shift) - base) as usize + 2,
+        }
+    }
+
+    /// The bucket of a total (of an amount between the smallest and largest totals).
+    #[inline]
+    fn of(self, x: f64) -> usize {
+        let b =
+            ((x.to_bits() >> self.shift).saturating_sub(self.base) as usize + 1).min(self.len - 1);
+        // A select, not a branch: whether a year lost anything is a coin toss.
+        usize::from(x > 0.0) * b
+    }
+
+    /// The lower edge of the bucket that holds `x` (> 0): every total in a later bucket is
+    /// above it, every total in an earlier one below.
+    fn edge(self, x: f64) -> f64 {
+        f64::from_bits((x.to_bits() >> self.shift) << self.shift)
+    }
+}
+
+/// Runs `f` on every chunk, on the run's threads when there are some.
+fn each_chunk<T: Send>(
+    chunks: &[Chunk],
+    parallel: bool,
+    f: impl Fn(&Chunk) -> T + Sync + Send,
+) -> Vec<T> {
+    if parallel {
+        chunks.par_iter().map(f).collect()
     } else {
-        0
-    }
-}
-
-const BUCKETS: usize = 1 << 16;
-
-/// The year totals grouped by bucket, buckets in order: what the quantiles and the
-/// exceedance probabilities need of a sort, in two linear passes.
-struct Grouped {
-    values: Vec<f64>,
-    /// `start[b]..start[b + 1]` is bucket b in `values`.
-    start: Vec<usize>,
-}
-
-impl Grouped {
-    fn new(totals: &[f64]) -> Grouped {
-        let mut count = vec![0usize; BUCKETS];
-        for &x in totals {
-            count[bucket_of(x)] += 1;
-        }
-        let mut start = Vec::with_capacity(BUCKETS + 1);
-        let mut at = 0;
-        for c in &count {
-            start.push(at);
-            at += c;
-        }
-        start.push(at);
-        let mut next = start.clone();
-        let mut values = vec![0.0; totals.len()];
-        for &x in totals {
-            let b = bucket_of(x);
-            values[next[b]] = x;
-            next[b] += 1;
-        }
-        Grouped { values, start }
-    }
-
-    /// The value a sorted list holds at `rank` (0-based).
-    fn at_rank(&mut self, rank: usize) -> f64 {
-        let b = self.start.partition_point(|s| *s <= rank) - 1;
-        let (from, to) = (self.start[b], self.start[b + 1]);
-        let (_, v, _) = self.values[from..to].select_nth_unstable_by(rank - from, f64::total_cmp);
-        *v
-    }
-
-    /// How many totals are at least `amount` (> 0).
-    fn at_least(&self, amount: f64) -> usize {
-        let b = bucket_of(amount);
-        let (from, to) = (self.start[b], self.start[b + 1]);
-        let above = self.values.len() - to;
-        above
-            + self.values[from..to]
-                .iter()
-                .filter(|x| **x >= amount)
-                .count()
+        chunks.iter().map(f).collect()
     }
 }
 
@@ -462,94 +701,201 @@ impl Compiled {
             streams.push(base.clone());
             base.jump();
         }
+        // Scenario by scenario over the chunk's trials: each scenario's loop stays on one
+        // kind of draw, with its parameters at hand.
         let work = |(i, mut rng): (usize, Rng)| {
             let n = CHUNK.min(trials - i * CHUNK);
-            let mut totals = Vec::with_capacity(n);
-            let mut sums = vec![0.0; self.scenarios.len()];
-            for _ in 0..n {
-                let mut total = 0.0;
-                for (s, sum) in self.scenarios.iter().zip(sums.iter_mut()) {
-                    let loss = s.year(&mut rng);
-                    *sum += loss;
-                    total += loss;
-                }
-                totals.push(total);
-            }
+            let mut totals = vec![0.0; n];
+            let sums = self
+                .scenarios
+                .iter()
+                .map(|s| s.add_years(&mut rng, &mut totals))
+                .collect();
             let so_far = done.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed) + n as u64;
             progress(so_far);
-            (totals, sums)
-        };
-        let merge = |parts: Vec<(Vec<f64>, Vec<f64>)>| {
-            let mut totals = Vec::with_capacity(trials);
-            let mut sums = vec![0.0; self.scenarios.len()];
-            for (t, s) in parts {
-                totals.extend(t);
-                for (a, b) in sums.iter_mut().zip(s) {
-                    *a += b;
-                }
-            }
-            self.summarise(totals, sums)
+            Chunk::new(totals, sums)
         };
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            // The summary counts in parallel too, on the same threads.
-            Ok(pool) => {
-                pool.install(|| merge(streams.into_par_iter().enumerate().map(work).collect()))
-            }
+            // The summary's passes run on the same threads.
+            Ok(pool) => pool.install(|| {
+                let chunks: Vec<Chunk> = streams.into_par_iter().enumerate().map(work).collect();
+                self.summarise(&chunks, true)
+            }),
             // Without a pool (no threads to be had), the same chunks on this thread.
-            Err(_) => merge(streams.into_iter().enumerate().map(work).collect()),
+            Err(_) => {
+                let chunks: Vec<Chunk> = streams.into_iter().enumerate().map(work).collect();
+                self.summarise(&chunks, false)
+            }
         }
     }
 
-    fn summarise(&self, totals: Vec<f64>, sums: Vec<f64>) -> Output {
-        let count = totals.len();
+    /// The output from the chunks, always combined in chunk order, so the figures do not
+    /// depend on the thread count. Quantiles and exceedance probabilities come from counting
+    /// the totals by bucket and looking inside only the buckets they fall in: the answers a
+    /// sort would give, in linear passes.
+    fn summarise(&self, chunks: &[Chunk], parallel: bool) -> Output {
+        let count: usize = chunks.iter().map(|c| c.totals.len()).sum();
         let n = count as f64;
-        let mean = totals.iter().sum::<f64>() / n;
-        let variance = if count > 1 {
-            totals.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
-        let mut zero = 0usize;
-        let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &x in &totals {
-            if x <= 0.0 {
-                zero += 1;
-            } else {
-                low = low.min(x);
-                high = high.max(x);
+        let mean = chunks.iter().map(|c| c.sum).sum::<f64>() / n;
+        // The chunks' squared distances from their own means, moved to the common mean.
+        let m2: f64 = chunks
+            .iter()
+            .map(|c| {
+                let k = c.totals.len() as f64;
+                let d = c.sum / k.max(1.0) - mean;
+                c.m2 + k * d * d
+            })
+            .sum();
+        let variance = if count > 1 { m2 / (n - 1.0) } else { 0.0 };
+        let zero: usize = chunks.iter().map(|c| c.zero).sum();
+        let low = chunks.iter().map(|c| c.low).fold(f64::INFINITY, f64::min);
+        let high = chunks
+            .iter()
+            .map(|c| c.high)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let buckets = Buckets::new(low, high);
+        let mut counts = vec![0usize; buckets.len];
+        for part in each_chunk(chunks, parallel, |c| {
+            let mut h = vec![0u32; buckets.len];
+            for &x in &c.totals {
+                h[buckets.of(x)] += 1;
+            }
+            h
+        }) {
+            for (all, k) in counts.iter_mut().zip(part) {
+                *all += k as usize;
             }
         }
-        let mut grouped = Grouped::new(&totals);
-        drop(totals);
-        let exceeding = |amount: f64| grouped.at_least(amount) as f64 / n;
-        let lec: Vec<Point> = if high > low {
-            (0..LEC_POINTS)
-                .map(|i| {
-                    let t = i as f64 / (LEC_POINTS - 1) as f64;
-                    let amount = (low.ln() + t * (high.ln() - low.ln())).exp();
-                    Point {
-                        amount,
-                        probability: exceeding(amount),
-                    }
-                })
-                .collect()
-        } else if high == low {
-            vec![Point {
-                amount: low,
-                probability: exceeding(low),
-            }]
-        } else {
-            Vec::new()
+        // above[b]: how many totals lie in buckets after b.
+        let mut above = vec![0usize; buckets.len];
+        let mut acc = 0;
+        for b in (0..buckets.len).rev() {
+            above[b] = acc;
+            acc += counts[b];
+        }
+
+        // The curve from the smallest positive total to the largest, its points between
+        // them near a log scale, each at a bucket's lower edge: what lies at or above an edge
+        // is counted by the buckets alone. The two ends, the thresholds and the quantiles'
+        // ranks are looked up inside their buckets.
+        let mut lec_amounts: Vec<f64> = Vec::with_capacity(LEC_POINTS);
+        if high >= low {
+            lec_amounts.push(low);
+            for i in 1..LEC_POINTS - 1 {
+                let t = i as f64 / (LEC_POINTS - 1) as f64;
+                let edge = buckets.edge((low.ln() + t * (high.ln() - low.ln())).exp());
+                if edge > lec_amounts[lec_amounts.len() - 1] && edge < high {
+                    lec_amounts.push(edge);
+                }
+            }
+            if high > low {
+                lec_amounts.push(high);
+            }
+        }
+        let ranks = [0.50, 0.90, 0.95, 0.99].map(|q| rank_of(count, q));
+        let rank_bucket = |rank: usize| {
+            let mut start = 0;
+            for (b, k) in counts.iter().enumerate() {
+                if rank < start + k {
+                    return (b, start);
+                }
+                start += k;
+            }
+            (buckets.len - 1, start)
         };
-        let exceedance: Vec<Point> = self
-            .thresholds
+        let rank_buckets = ranks.map(rank_bucket);
+        // Amounts to look up: the largest total and the thresholds between the ends.
+        let looked_up: Vec<f64> = std::iter::once(high)
+            .chain(self.thresholds.iter().copied())
+            .filter(|a| *a > low && *a <= high)
+            .collect();
+        // What to do in each bucket looked inside: the amounts to count at or above, the
+        // quantiles to gather values for.
+        let mut slot_of = vec![usize::MAX; buckets.len];
+        let mut slots: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut slot = |b: usize| {
+            if slot_of[b] == usize::MAX {
+                slot_of[b] = slots.len();
+                slots.push((Vec::new(), Vec::new()));
+            }
+            slot_of[b]
+        };
+        let mut marks = Vec::new();
+        for (a, amount) in looked_up.iter().enumerate() {
+            marks.push((slot(buckets.of(*amount)), Some(a), None));
+        }
+        for (q, (b, _)) in rank_buckets.iter().enumerate() {
+            if *b > 0 {
+                marks.push((slot(*b), None, Some(q)));
+            }
+        }
+        for (at, a, q) in marks {
+            slots[at].0.extend(a);
+            slots[at].1.extend(q);
+        }
+        let looked: Vec<(Vec<usize>, Vec<Vec<f64>>)> = each_chunk(chunks, parallel, |c| {
+            let mut at_least = vec![0usize; looked_up.len()];
+            let mut values: Vec<Vec<f64>> = vec![Vec::new(); ranks.len()];
+            for &x in &c.totals {
+                let Some((amount_list, quantile_list)) = slots.get(slot_of[buckets.of(x)]) else {
+                    continue;
+                };
+                for &a in amount_list {
+                    if x >= looked_up[a] {
+                        at_least[a] += 1;
+                    }
+                }
+                for &q in quantile_list {
+                    values[q].push(x);
+                }
+            }
+            (at_least, values)
+        });
+        let exceeding = |amount: f64| -> f64 {
+            let k = if amount <= low {
+                count - zero
+            } else if amount > high {
+                0
+            } else if let Some(a) = looked_up.iter().position(|l| *l == amount) {
+                above[buckets.of(amount)] + looked.iter().map(|(l, _)| l[a]).sum::<usize>()
+            } else {
+                // A bucket's edge: its bucket and all above.
+                above[buckets.of(amount)] + counts[buckets.of(amount)]
+            };
+            k as f64 / n
+        };
+        let point = |amount: f64| Point {
+            amount,
+            probability: exceeding(amount),
+        };
+        let lec: Vec<Point> = lec_amounts.iter().map(|a| point(*a)).collect();
+        let exceedance: Vec<Point> = self.thresholds.iter().map(|a| point(*a)).collect();
+        let quantiles: Vec<f64> = rank_buckets
             .iter()
-            .map(|&amount| Point {
-                amount,
-                probability: exceeding(amount),
+            .enumerate()
+            .map(|(q, (b, start))| {
+                if *b == 0 {
+                    return 0.0;
+                }
+                let mut values: Vec<f64> = looked
+                    .iter()
+                    .flat_map(|(_, v)| v[q].iter().copied())
+                    .collect();
+                let at = (ranks[q] - start).min(values.len().saturating_sub(1));
+                match values.get(at) {
+                    Some(_) => *values.select_nth_unstable_by(at, f64::total_cmp).1,
+                    None => 0.0,
+                }
             })
             .collect();
-        let quantiles = [0.50, 0.90, 0.95, 0.99].map(|q| grouped.at_rank(rank_of(count, q)));
+        let sums = chunks
+            .iter()
+            .fold(vec![0.0; self.scenarios.len()], |mut all, c| {
+                for (a, s) in all.iter_mut().zip(&c.sums) {
+                    *a += s;
+                }
+                all
+            });
         let means: Vec<f64> = sums.iter().map(|s| s / n).collect();
         let all: f64 = means.iter().sum();
         Output {
@@ -605,7 +951,13 @@ mod tests {
         let n = sorted.len();
         let at_or_above =
             |amount: f64| sorted.iter().filter(|x| **x >= amount).count() as f64 / n as f64;
-        let out = c.summarise(totals, vec![1.0]);
+        // Uneven chunks, as a run's last one is.
+        let chunks: Vec<Chunk> = totals
+            .chunks(1_000)
+            .map(|t| Chunk::new(t.to_vec(), vec![1.0]))
+            .collect();
+        let out = c.summarise(&chunks, false);
+        assert_eq!(out.p_zero, c.summarise(&chunks, true).p_zero);
         for (q, got) in [
             (0.5, out.p50),
             (0.9, out.p90),
@@ -619,7 +971,9 @@ mod tests {
             out.p_zero,
             sorted.iter().filter(|x| **x <= 0.0).count() as f64 / n as f64
         );
-        assert_eq!(out.lec.len(), LEC_POINTS);
+        assert!(out.lec.len() >= 50, "{} points", out.lec.len());
+        assert_eq!(Some(&out.lec[0].amount), sorted.iter().find(|x| **x > 0.0));
+        assert_eq!(out.lec[out.lec.len() - 1].amount, sorted[n - 1]);
         for p in out.lec.iter().chain(&out.exceedance) {
             assert_eq!(p.probability, at_or_above(p.amount), "at {}", p.amount);
         }

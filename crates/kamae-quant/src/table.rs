@@ -2,17 +2,18 @@
 //! and a cubic, where an exact sampler spends a logarithm, an exponential and a rejection
 //! loop. The table holds exact quantiles (and the slopes 1/pdf) at knots that are dense
 //! where the quantile function bends: each octave of the distance to the nearer end of
-//! [0, 1] gets the same number of cells, so a cell is never wider than 1/16 of its distance
+//! [0, 1] gets the same number of cells, so a cell is never wider than 1/8 of its distance
 //! from the end. Between knots, cubic Hermite interpolation; its error is bounded by the
-//! tests (quantiles within 1e-6 relative of the exact ones). Beyond the last octave
-//! (u < 2⁻³², about once in four billion draws) the exact quantile is computed.
+//! tests (quantiles within 1e-5 relative of the exact ones, ten times inside the 1e-4 that
+//! issue 6 allows). Beyond the last octave (u or 1 − u below 2⁻²⁵, about once in 17 million
+//! draws) the exact quantile is computed.
 
 use std::f64::consts::{PI, SQRT_2};
 
 /// Cells per octave.
-const CELLS: usize = 16;
-/// Octaves tabulated on each side: distances to the end from 2⁻² down to 2⁻³².
-const OCTAVES: usize = 31;
+const CELLS: usize = 8;
+/// Octaves tabulated on each side: distances to the end from 2⁻² down to 2⁻²⁵.
+const OCTAVES: usize = 24;
 const KNOTS: usize = CELLS + 1;
 /// Mantissa bits below the ones that pick the cell.
 const FRACTION_BITS: u32 = 52 - CELLS.trailing_zeros();
@@ -55,8 +56,9 @@ impl Exact {
 #[derive(Debug, Clone)]
 pub struct Quantiles {
     exact: Exact,
-    /// Per side (low, high), per octave, per knot: (quantile, slope).
-    knots: Box<[(f64, f64)]>,
+    /// Per side (low, high), per octave, per cell: the cubic's coefficients in the cell's
+    /// own coordinate t ∈ [0, 1), lowest power first, so a draw is three fused steps.
+    cells: Box<[[f64; 4]]>,
 }
 
 impl Quantiles {
@@ -72,19 +74,33 @@ impl Quantiles {
     }
 
     fn build(exact: Exact) -> Quantiles {
-        let mut knots = Vec::with_capacity(2 * OCTAVES * KNOTS);
+        let mut cells = Vec::with_capacity(2 * OCTAVES * CELLS);
         for high in [false, true] {
             for octave in 0..OCTAVES {
                 let start = 0.25 / f64::from(1u32 << octave);
-                for k in 0..KNOTS {
-                    let v = start * (1.0 + k as f64 / CELLS as f64);
-                    knots.push(exact.at(v, high));
+                let width = start / CELLS as f64;
+                let knots: Vec<(f64, f64)> = (0..KNOTS)
+                    .map(|k| {
+                        let (q, slope) = exact.at(start + k as f64 * width, high);
+                        // The slope over a whole cell, as the cubic in t wants it.
+                        (q, slope * width)
+                    })
+                    .collect();
+                for pair in knots.windows(2) {
+                    let [(q0, d0), (q1, d1)] = [pair[0], pair[1]];
+                    // Cubic Hermite through (q0, d0) and (q1, d1), in powers of t.
+                    cells.push([
+                        q0,
+                        d0,
+                        3.0 * (q1 - q0) - 2.0 * d0 - d1,
+                        2.0 * (q0 - q1) + d0 + d1,
+                    ]);
                 }
             }
         }
         Quantiles {
             exact,
-            knots: knots.into_boxed_slice(),
+            cells: cells.into_boxed_slice(),
         }
     }
 
@@ -106,18 +122,8 @@ impl Quantiles {
         let mantissa = bits & ((1u64 << 52) - 1);
         let cell = (mantissa >> FRACTION_BITS) as usize;
         let t = (mantissa & ((1u64 << FRACTION_BITS) - 1)) as f64 / (1u64 << FRACTION_BITS) as f64;
-        let width = 0.25 / f64::from(1u32 << octave) / CELLS as f64;
-        let base = (usize::from(high) * OCTAVES + octave) * KNOTS + cell;
-        let (q0, d0) = self.knots[base];
-        let (q1, d1) = self.knots[base + 1];
-        // Cubic Hermite on the cell.
-        let t2 = t * t;
-        let t3 = t2 * t;
-        let h00 = 2.0 * t3 - 3.0 * t2 + 1.0;
-        let h10 = t3 - 2.0 * t2 + t;
-        let h01 = -2.0 * t3 + 3.0 * t2;
-        let h11 = t3 - t2;
-        h00 * q0 + h10 * width * d0 + h01 * q1 + h11 * width * d1
+        let [c0, c1, c2, c3] = self.cells[(usize::from(high) * OCTAVES + octave) * CELLS + cell];
+        c0 + t * (c1 + t * (c2 + t * c3))
     }
 
     #[cold]
@@ -157,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn beta_quantiles_are_within_a_millionth_of_the_exact_ones() {
+    fn beta_quantiles_are_within_1e_5_relative_of_the_exact_ones() {
         // The PERTs of the benchmark, and the extremes of λ = 4: the mode at an end.
         for (a, b) in [
             (1.375, 3.625),
@@ -169,7 +175,7 @@ mod tests {
             let q = Quantiles::beta(a, b);
             let (err, at) = worst(&q, |x| x.abs().max(1e-300));
             assert!(
-                err < 1e-6,
+                err < 1e-5,
                 "Beta({a}, {b}): relative error {err} at u = {at}"
             );
             // The exact quantiles themselves are the inverse of the CDF.
@@ -181,11 +187,11 @@ mod tests {
     }
 
     #[test]
-    fn normal_quantiles_are_within_a_millionth() {
+    fn normal_quantiles_are_within_1e_5() {
         let q = Quantiles::normal();
         // Relative for the lognormal it makes: exp(μ + σ z) moves by σ·Δz.
         let (err, at) = worst(&q, |_| 1.0);
-        assert!(err < 1e-6, "normal: error {err} at u = {at}");
+        assert!(err < 1e-5, "normal: error {err} at u = {at}");
         assert!((q.at(0.975) - 1.959_963_984_540_054).abs() < 1e-7);
         assert!((q.at(0.5)).abs() < 1e-12);
     }
