@@ -617,55 +617,23 @@ impl Chunk {
     }
 }
 
-/// Year totals grouped by the top bits of their floats, which keep the values' order: at
-/// first 16 (the exponent and four bits of mantissa, so a bucket spans at most 1/16 of its
-/// lower edge), more where the totals are so close together that the loss exceedance curve
-/// would find too few edges between them. Counted from the smallest positive total;
-/// bucket 0 holds the years without loss.
-#[derive(Clone, Copy)]
-struct Buckets {
-    shift: u32,
-    base: u64,
-    len: usize,
+/// Year totals grouped by the top 16 bits of their floats (the exponent and four bits of
+/// mantissa, so a bucket spans at most 1/16 of its lower edge; the bits keep the values'
+/// order), one more than those bits for a year with a loss; bucket 0 holds the years without.
+/// The same buckets for every run, so each thread counts its chunks as it makes them.
+const BUCKETS: usize = (1 << 15) + 1;
+
+#[inline]
+fn bucket_of(x: f64) -> usize {
+    // A select, not a branch: whether a year lost anything is a coin toss. A positive
+    // float's top bit is 0, so its top 16 bits are below 2^15.
+    usize::from(x > 0.0) * ((x.to_bits() >> 48) as usize + 1)
 }
 
-impl Buckets {
-    fn new(low: f64, high: f64) -> Buckets {
-        if high < low {
-            return Buckets {
-                shift: 48,
-                base: 0,
-                len: 1,
-            };
-        }
-        let mut shift = 48;
-        while shift > 0
-            && (high.to_bits() >> shift) - (low.to_bits() >> shift) < 4 * LEC_POINTS as u64
-        {
-            shift -= 1;
-        }
-        let base = low.to_bits() >> shift;
-        Buckets {
-            shift,
-            base,
-            len: ((high.to_bits() >> shift) - base) as usize + 2,
-        }
-    }
-
-    /// The bucket of a total (of an amount between the smallest and largest totals).
-    #[inline]
-    fn of(self, x: f64) -> usize {
-        let b =
-            ((x.to_bits() >> self.shift).saturating_sub(self.base) as usize + 1).min(self.len - 1);
-        // A select, not a branch: whether a year lost anything is a coin toss.
-        usize::from(x > 0.0) * b
-    }
-
-    /// The lower edge of the bucket that holds `x` (> 0): every total in a later bucket is
-    /// above it, every total in an earlier one below.
-    fn edge(self, x: f64) -> f64 {
-        f64::from_bits((x.to_bits() >> self.shift) << self.shift)
-    }
+/// The lower edge of the bucket that holds `x` (> 0): every total in a later bucket is
+/// above it, every total in an earlier one below.
+fn edge_of(x: f64) -> f64 {
+    f64::from_bits((x.to_bits() >> 48) << 48)
 }
 
 /// Runs `f` on every chunk, on the run's threads when there are some.
@@ -701,6 +669,15 @@ impl Compiled {
             streams.push(base.clone());
             base.jump();
         }
+        // Each thread's count of totals by bucket (integers, so the order of chunks does not
+        // matter), made while the chunk's totals are still in the cache.
+        let threads_counting = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            t => t,
+        };
+        let counts: Vec<std::sync::Mutex<Vec<u32>>> = (0..threads_counting)
+            .map(|_| std::sync::Mutex::new(Vec::new()))
+            .collect();
         // Scenario by scenario over the chunk's trials: each scenario's loop stays on one
         // kind of draw, with its parameters at hand.
         let work = |(i, mut rng): (usize, Rng)| {
@@ -711,20 +688,40 @@ impl Compiled {
                 .iter()
                 .map(|s| s.add_years(&mut rng, &mut totals))
                 .collect();
+            let thread = rayon::current_thread_index().unwrap_or(0) % counts.len();
+            if let Ok(mut h) = counts[thread].lock() {
+                if h.is_empty() {
+                    h.resize(BUCKETS, 0);
+                }
+                for &x in &totals {
+                    h[bucket_of(x)] += 1;
+                }
+            }
             let so_far = done.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed) + n as u64;
             progress(so_far);
             Chunk::new(totals, sums)
+        };
+        let counted = || {
+            let mut all = vec![0usize; BUCKETS];
+            for h in &counts {
+                if let Ok(h) = h.lock() {
+                    for (a, k) in all.iter_mut().zip(h.iter()) {
+                        *a += *k as usize;
+                    }
+                }
+            }
+            all
         };
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             // The summary's passes run on the same threads.
             Ok(pool) => pool.install(|| {
                 let chunks: Vec<Chunk> = streams.into_par_iter().enumerate().map(work).collect();
-                self.summarise(&chunks, true)
+                self.summarise(&chunks, &counted(), true)
             }),
             // Without a pool (no threads to be had), the same chunks on this thread.
             Err(_) => {
                 let chunks: Vec<Chunk> = streams.into_iter().enumerate().map(work).collect();
-                self.summarise(&chunks, false)
+                self.summarise(&chunks, &counted(), false)
             }
         }
     }
@@ -733,7 +730,7 @@ impl Compiled {
     /// depend on the thread count. Quantiles and exceedance probabilities come from counting
     /// the totals by bucket and looking inside only the buckets they fall in: the answers a
     /// sort would give, in linear passes.
-    fn summarise(&self, chunks: &[Chunk], parallel: bool) -> Output {
+    fn summarise(&self, chunks: &[Chunk], counts: &[usize], parallel: bool) -> Output {
         let count: usize = chunks.iter().map(|c| c.totals.len()).sum();
         let n = count as f64;
         let mean = chunks.iter().map(|c| c.sum).sum::<f64>() / n;
@@ -753,39 +750,33 @@ impl Compiled {
             .iter()
             .map(|c| c.high)
             .fold(f64::NEG_INFINITY, f64::max);
-        let buckets = Buckets::new(low, high);
-        let mut counts = vec![0usize; buckets.len];
-        for part in each_chunk(chunks, parallel, |c| {
-            let mut h = vec![0u32; buckets.len];
-            for &x in &c.totals {
-                h[buckets.of(x)] += 1;
-            }
-            h
-        }) {
-            for (all, k) in counts.iter_mut().zip(part) {
-                *all += k as usize;
-            }
-        }
         // above[b]: how many totals lie in buckets after b.
-        let mut above = vec![0usize; buckets.len];
+        let mut above = vec![0usize; BUCKETS];
         let mut acc = 0;
-        for b in (0..buckets.len).rev() {
+        for b in (0..BUCKETS).rev() {
             above[b] = acc;
             acc += counts[b];
         }
 
         // The curve from the smallest positive total to the largest, its points between
-        // them near a log scale, each at a bucket's lower edge: what lies at or above an edge
-        // is counted by the buckets alone. The two ends, the thresholds and the quantiles'
-        // ranks are looked up inside their buckets.
+        // them on a log scale, each moved down to its bucket's lower edge where that is a new
+        // point: what lies at or above an edge is counted by the buckets alone. Other points
+        // (where the totals are too close together for the buckets), the largest total, the
+        // thresholds and the quantiles' ranks are looked up inside their buckets.
         let mut lec_amounts: Vec<f64> = Vec::with_capacity(LEC_POINTS);
+        let mut edges: Vec<f64> = Vec::with_capacity(LEC_POINTS);
         if high >= low {
             lec_amounts.push(low);
             for i in 1..LEC_POINTS - 1 {
                 let t = i as f64 / (LEC_POINTS - 1) as f64;
-                let edge = buckets.edge((low.ln() + t * (high.ln() - low.ln())).exp());
-                if edge > lec_amounts[lec_amounts.len() - 1] && edge < high {
+                let at = (low.ln() + t * (high.ln() - low.ln())).exp();
+                let last = lec_amounts[lec_amounts.len() - 1];
+                let edge = edge_of(at);
+                if edge > last && edge < high {
                     lec_amounts.push(edge);
+                    edges.push(edge);
+                } else if at > last && at < high {
+                    lec_amounts.push(at);
                 }
             }
             if high > low {
@@ -801,17 +792,19 @@ impl Compiled {
                 }
                 start += k;
             }
-            (buckets.len - 1, start)
+            (BUCKETS - 1, start)
         };
         let rank_buckets = ranks.map(rank_bucket);
-        // Amounts to look up: the largest total and the thresholds between the ends.
-        let looked_up: Vec<f64> = std::iter::once(high)
-            .chain(self.thresholds.iter().copied())
-            .filter(|a| *a > low && *a <= high)
+        // Amounts to look up: between the ends, those not on an edge.
+        let looked_up: Vec<f64> = lec_amounts
+            .iter()
+            .chain(&self.thresholds)
+            .copied()
+            .filter(|a| *a > low && *a <= high && !edges.contains(a))
             .collect();
         // What to do in each bucket looked inside: the amounts to count at or above, the
         // quantiles to gather values for.
-        let mut slot_of = vec![usize::MAX; buckets.len];
+        let mut slot_of = vec![usize::MAX; BUCKETS];
         let mut slots: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
         let mut slot = |b: usize| {
             if slot_of[b] == usize::MAX {
@@ -822,7 +815,7 @@ impl Compiled {
         };
         let mut marks = Vec::new();
         for (a, amount) in looked_up.iter().enumerate() {
-            marks.push((slot(buckets.of(*amount)), Some(a), None));
+            marks.push((slot(bucket_of(*amount)), Some(a), None));
         }
         for (q, (b, _)) in rank_buckets.iter().enumerate() {
             if *b > 0 {
@@ -837,7 +830,7 @@ impl Compiled {
             let mut at_least = vec![0usize; looked_up.len()];
             let mut values: Vec<Vec<f64>> = vec![Vec::new(); ranks.len()];
             for &x in &c.totals {
-                let Some((amount_list, quantile_list)) = slots.get(slot_of[buckets.of(x)]) else {
+                let Some((amount_list, quantile_list)) = slots.get(slot_of[bucket_of(x)]) else {
                     continue;
                 };
                 for &a in amount_list {
@@ -857,10 +850,10 @@ impl Compiled {
             } else if amount > high {
                 0
             } else if let Some(a) = looked_up.iter().position(|l| *l == amount) {
-                above[buckets.of(amount)] + looked.iter().map(|(l, _)| l[a]).sum::<usize>()
+                above[bucket_of(amount)] + looked.iter().map(|(l, _)| l[a]).sum::<usize>()
             } else {
                 // A bucket's edge: its bucket and all above.
-                above[buckets.of(amount)] + counts[buckets.of(amount)]
+                above[bucket_of(amount)] + counts[bucket_of(amount)]
             };
             k as f64 / n
         };
@@ -932,12 +925,14 @@ mod tests {
     #[test]
     fn the_summary_matches_a_sorted_reference() {
         let model = Model::from_json(
-            r#"{"thresholds": [5.0, 50.0, 1e9], "scenarios": [{"name": "s", "frequency": {"poisson": 1}, "magnitude": {"uniform": [1, 2]}}]}"#,
+            r#"{"thresholds": [5.0, 50.0, 1000000.5, 1e9], "scenarios": [{"name": "s", "frequency": {"poisson": 1}, "magnitude": {"uniform": [1, 2]}}]}"#,
         )
         .unwrap_or_else(|p| panic!("{p:?}"));
         let c = model.compile().unwrap_or_else(|p| panic!("{p:?}"));
         let mut rng = Rng::seed_from_u64(7);
-        let totals: Vec<f64> = (0..10_007)
+        // Totals spread over 14 octaves, whose curve sits on bucket edges, and totals within
+        // a millionth of each other, whose buckets are too coarse for it.
+        let spread: Vec<f64> = (0..10_007)
             .map(|i| {
                 if i % 3 == 0 {
                     0.0
@@ -946,37 +941,48 @@ mod tests {
                 }
             })
             .collect();
-        let mut sorted = totals.clone();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let n = sorted.len();
-        let at_or_above =
-            |amount: f64| sorted.iter().filter(|x| **x >= amount).count() as f64 / n as f64;
-        // Uneven chunks, as a run's last one is.
-        let chunks: Vec<Chunk> = totals
-            .chunks(1_000)
-            .map(|t| Chunk::new(t.to_vec(), vec![1.0]))
+        let close: Vec<f64> = spread
+            .iter()
+            .map(|x| if *x > 0.0 { 1e6 + x / 22_026.0 } else { 0.0 })
             .collect();
-        let out = c.summarise(&chunks, false);
-        assert_eq!(out.p_zero, c.summarise(&chunks, true).p_zero);
-        for (q, got) in [
-            (0.5, out.p50),
-            (0.9, out.p90),
-            (0.95, out.p95),
-            (0.99, out.p99),
-        ] {
-            let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-            assert_eq!(got, sorted[rank - 1], "quantile {q}");
+        for totals in [spread, close] {
+            let mut sorted = totals.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let n = sorted.len();
+            let at_or_above =
+                |amount: f64| sorted.iter().filter(|x| **x >= amount).count() as f64 / n as f64;
+            // Uneven chunks, as a run's last one is.
+            let chunks: Vec<Chunk> = totals
+                .chunks(1_000)
+                .map(|t| Chunk::new(t.to_vec(), vec![1.0]))
+                .collect();
+            let mut counts = vec![0; BUCKETS];
+            for x in &totals {
+                counts[bucket_of(*x)] += 1;
+            }
+            let out = c.summarise(&chunks, &counts, false);
+            assert_eq!(out, c.summarise(&chunks, &counts, true));
+            for (q, got) in [
+                (0.5, out.p50),
+                (0.9, out.p90),
+                (0.95, out.p95),
+                (0.99, out.p99),
+            ] {
+                let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+                assert_eq!(got, sorted[rank - 1], "quantile {q}");
+            }
+            assert_eq!(
+                out.p_zero,
+                sorted.iter().filter(|x| **x <= 0.0).count() as f64 / n as f64
+            );
+            assert_eq!(out.lec.len(), LEC_POINTS);
+            assert_eq!(Some(&out.lec[0].amount), sorted.iter().find(|x| **x > 0.0));
+            assert_eq!(out.lec[out.lec.len() - 1].amount, sorted[n - 1]);
+            assert!(out.lec.windows(2).all(|w| w[0].amount < w[1].amount));
+            for p in out.lec.iter().chain(&out.exceedance) {
+                assert_eq!(p.probability, at_or_above(p.amount), "at {}", p.amount);
+            }
+            assert_eq!(out.exceedance[3].probability, 0.0);
         }
-        assert_eq!(
-            out.p_zero,
-            sorted.iter().filter(|x| **x <= 0.0).count() as f64 / n as f64
-        );
-        assert!(out.lec.len() >= 50, "{} points", out.lec.len());
-        assert_eq!(Some(&out.lec[0].amount), sorted.iter().find(|x| **x > 0.0));
-        assert_eq!(out.lec[out.lec.len() - 1].amount, sorted[n - 1]);
-        for p in out.lec.iter().chain(&out.exceedance) {
-            assert_eq!(p.probability, at_or_above(p.amount), "at {}", p.amount);
-        }
-        assert_eq!(out.exceedance[2].probability, 0.0);
     }
 }
