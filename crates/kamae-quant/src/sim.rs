@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::ModelProblem;
 use crate::dist::{Draw, Kind, Rng};
 use crate::model::{DEFAULT_TRIALS, MAX_TRIALS, Model};
-use crate::table::Quantiles;
+use crate::table::{ExpNeg, Quantiles};
 
 /// Trials per chunk: the unit of work a thread takes, and of the generator's streams.
 const CHUNK: usize = 1 << 14;
@@ -167,7 +167,7 @@ impl Model {
                     (Frequency::Poisson(Draw::Const(rate)), None)
                         if frequency_factors.is_empty() && *rate > 0.0 =>
                     {
-                        Some((*rate, (-*rate).exp()))
+                        Some((*rate, ExpNeg::shared().at(*rate)))
                     }
                     _ => None,
                 };
@@ -222,7 +222,7 @@ impl Model {
 
 /// Below this rate a count is drawn by inversion; above it e^−rate loses too much precision
 /// and the walk grows long, and rand_distr's sampler draws it.
-const INVERSION_LIMIT: f64 = 30.0;
+const INVERSION_LIMIT: f64 = ExpNeg::LIMIT;
 
 /// 1/k for the walk's first steps: a multiplication where a division would wait.
 const RECIPROCALS: [f64; 64] = {
@@ -241,7 +241,7 @@ const STRAIGHT: usize = 6;
 /// A Poisson count by inversion: one uniform, walking up the CDF from e^−rate (`p0`). The
 /// first [`STRAIGHT`] steps are taken whatever the count: a loop that stopped at a random
 /// count would be mispredicted about once a draw, which costs more than the steps.
-#[inline]
+#[inline(always)]
 fn poisson_inverted(rng: &mut Rng, rate: f64, p0: f64) -> u64 {
     let u: f64 = rng.random();
     let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
@@ -269,14 +269,20 @@ fn poisson_inverted(rng: &mut Rng, rate: f64, p0: f64) -> u64 {
     k
 }
 
-#[inline]
+#[inline(always)]
 fn poisson(rng: &mut Rng, rate: f64) -> u64 {
     if rate <= 0.0 {
         return 0;
     }
     if rate < INVERSION_LIMIT {
-        return poisson_inverted(rng, rate, (-rate).exp());
+        return poisson_inverted(rng, rate, ExpNeg::shared().at(rate));
     }
+    poisson_large(rng, rate)
+}
+
+#[cold]
+#[inline(never)]
+fn poisson_large(rng: &mut Rng, rate: f64) -> u64 {
     match Poisson::new(rate) {
         Ok(p) => p.sample(rng) as u64,
         Err(_) => 0,
