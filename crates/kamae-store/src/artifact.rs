@@ -999,6 +999,29 @@ pub(crate) async fn stored_version(
     })
 }
 
+impl Store {
+    /// The structured versions (plans, business cases, evaluations) whose ids `select` lists,
+    /// in its order, as the actor may read them: each is loaded as if opened on its own, so
+    /// the same decision stands, and one the actor may not see is left out of the list.
+    pub(crate) async fn readable_versions<T, F>(
+        &self,
+        select: &'static str,
+        args: Vec<crate::db::Arg>,
+        load: impl Fn(ArtifactVersionId) -> F,
+    ) -> Result<Vec<T>>
+    where
+        F: std::future::Future<Output = Result<T>>,
+    {
+        let mut out = Vec::new();
+        for r in self.db.fetch_all(select, args).await? {
+            if let Some(v) = crate::visible(load(r.parse("id")?).await)? {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Opens a structured version (an assessment's register, a plan's treatments) for a change
 /// of its records, inside the write: a draft as it is, a rejected one revised back to a
 /// draft; a submitted one waits for its decision; an approved one is refused with

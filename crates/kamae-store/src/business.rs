@@ -18,7 +18,7 @@ use crate::db::{args, t};
 use crate::quant::{REGISTER_SEED, REGISTER_TRIALS, model_problem, register_scenarios};
 use crate::risk::AssessmentView;
 use crate::write::{Change, Who, Write, stmt};
-use crate::{Result, Store, StoreError, check};
+use crate::{Result, Store, StoreError, check, visible};
 
 const CASE: RecordKind = RecordKind::Artifact(ArtifactKind::InvestmentPlan);
 const WHAT: (&str, &str) = ("ビジネスケース", "business case");
@@ -210,22 +210,12 @@ fn figure(v: f64) -> String {
 impl Store {
     /// The business cases the actor can see, newest first.
     pub async fn business_cases(&self, actor: &Actor) -> Result<Vec<BusinessCaseView>> {
-        let ids = self
-            .db
-            .fetch_all(
-                "SELECT id FROM business_cases WHERE group_id = $1 ORDER BY created_at DESC",
-                args![t(actor.group())],
-            )
-            .await?;
-        let mut out = Vec::new();
-        for r in ids {
-            match self.business_case(actor, r.parse("id")?).await {
-                Ok(c) => out.push(c),
-                Err(e) if e.code() == "not_found" => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+        self.readable_versions(
+            "SELECT id FROM business_cases WHERE group_id = $1 ORDER BY created_at DESC",
+            args![t(actor.group())],
+            |id| self.business_case(actor, id),
+        )
+        .await
     }
 
     pub async fn business_case(
@@ -244,11 +234,9 @@ impl Store {
             .ok_or_else(|| StoreError::not_found(WHAT.0, WHAT.1))?;
         let assessment: ArtifactVersionId = row.parse("assessment_id")?;
         // The assessment's title as the reader may see it; the case stands on its own.
-        let assessment_title = match self.artifact_version(actor, assessment).await {
-            Ok(v) => v.title,
-            Err(e) if e.code() == "not_found" => String::new(),
-            Err(e) => return Err(e),
-        };
+        let assessment_title = visible(self.artifact_version(actor, assessment).await)?
+            .map(|v| v.title)
+            .unwrap_or_default();
         Ok(BusinessCaseView {
             assessment,
             assessment_title,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::ArtifactVersion;
 use crate::db::{args, t};
 use crate::write::{Change, Who, Write, stmt};
-use crate::{Result, Store, StoreError, check};
+use crate::{Result, Store, StoreError, check, visible};
 
 const EVALUATION: RecordKind = RecordKind::Artifact(ArtifactKind::InvestmentEvaluation);
 const WHAT: (&str, &str) = ("投資効果の評価", "evaluation of an investment's effect");
@@ -239,11 +239,9 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::not_found(WHAT.0, WHAT.1))?;
         let case: ArtifactVersionId = row.parse("case_id")?;
-        let case_title = match self.artifact_version(actor, case).await {
-            Ok(v) => v.title,
-            Err(e) if e.code() == "not_found" => String::new(),
-            Err(e) => return Err(e),
-        };
+        let case_title = visible(self.artifact_version(actor, case).await)?
+            .map(|v| v.title)
+            .unwrap_or_default();
         Ok(EvaluationView {
             case,
             case_title,
@@ -259,22 +257,12 @@ impl Store {
         actor: &Actor,
         case: ArtifactVersionId,
     ) -> Result<Vec<EvaluationView>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT id FROM investment_evaluations WHERE group_id = $1 AND case_id = $2 ORDER BY created_at DESC",
-                args![t(actor.group()), t(case)],
-            )
-            .await?;
-        let mut out = Vec::new();
-        for r in rows {
-            match self.investment_evaluation(actor, r.parse("id")?).await {
-                Ok(v) => out.push(v),
-                Err(e) if e.code() == "not_found" => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+        self.readable_versions(
+            "SELECT id FROM investment_evaluations WHERE group_id = $1 AND case_id = $2 ORDER BY created_at DESC",
+            args![t(actor.group()), t(case)],
+            |id| self.investment_evaluation(actor, id),
+        )
+        .await
     }
 }
 

@@ -153,6 +153,17 @@ pub(crate) fn may_read(actor: &Actor, kind: RecordKind, scope: Scope) -> bool {
     authorize(actor, Action::Read, &resource) == Decision::Allow
 }
 
+/// A record the reader may not see as nothing rather than as an error: for lists and for what
+/// is shown beside the record asked for, where an unseen one is simply left out. `check`
+/// already answers such a record as "not found", so that is the answer turned into `None`.
+pub(crate) fn visible<T>(found: Result<T>) -> Result<Option<T>> {
+    match found {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.code() == "not_found" => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Clock {
     System,

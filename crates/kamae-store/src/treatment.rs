@@ -135,22 +135,12 @@ impl Store {
         actor: &Actor,
         assessment: ArtifactVersionId,
     ) -> Result<Vec<PlanView>> {
-        let ids = self
-            .db
-            .fetch_all(
-                "SELECT id FROM risk_treatment_plans WHERE group_id = $1 AND assessment_id = $2 ORDER BY created_at DESC",
-                args![t(actor.group()), t(assessment)],
-            )
-            .await?;
-        let mut out = Vec::new();
-        for r in ids {
-            match self.treatment_plan(actor, r.parse("id")?).await {
-                Ok(p) => out.push(p),
-                Err(e) if e.code() == "not_found" => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+        self.readable_versions(
+            "SELECT id FROM risk_treatment_plans WHERE group_id = $1 AND assessment_id = $2 ORDER BY created_at DESC",
+            args![t(actor.group()), t(assessment)],
+            |id| self.treatment_plan(actor, id),
+        )
+        .await
     }
 
     pub async fn treatment_plan(&self, actor: &Actor, id: ArtifactVersionId) -> Result<PlanView> {
