@@ -1022,6 +1022,38 @@ impl Store {
     }
 }
 
+/// Saves a structured version's own record and the document written from it, as one audited
+/// change: the version is opened for change first (see `open_for_change`, `approved` saying
+/// what to do instead), and its document follows the record in the same transaction so that
+/// what is submitted and approved is what was saved. Checks the caller makes inside the
+/// write, such as a business case's citations, come before it in `w`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn save_structured(
+    mut w: Write,
+    actor: &Actor,
+    id: ArtifactVersionId,
+    what: (&str, &str),
+    approved: Problem,
+    change: Change<'_>,
+    record: crate::write::Statement,
+    body: String,
+) -> Result<()> {
+    open_for_change(&mut w, actor, id, what, approved).await?;
+    let now = w.now();
+    w.apply(
+        change,
+        vec![
+            record,
+            stmt(
+                "UPDATE artifact_versions SET body = $1, updated_at = $2 WHERE id = $3 AND group_id = $4",
+                args![body, now, t(id), t(actor.group())],
+            ),
+        ],
+    )
+    .await?;
+    w.commit().await
+}
+
 /// Opens a structured version (an assessment's register, a plan's treatments) for a change
 /// of its records, inside the write: a draft as it is, a rejected one revised back to a
 /// draft; a submitted one waits for its decision; an approved one is refused with

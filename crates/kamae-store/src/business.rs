@@ -318,8 +318,8 @@ impl Store {
         let body = case_markdown(&a.version.title, &outcome);
         let mut w = Write::begin(self, Who::of(actor)).await?;
         crate::cases::check_cited(&mut w, actor, &cited(&outcome)).await?;
-        crate::artifact::open_for_change(
-            &mut w,
+        crate::artifact::save_structured(
+            w,
             actor,
             id,
             WHAT,
@@ -328,31 +328,21 @@ impl Store {
                 "承認済みのビジネスケースは変更できません。新しい版を作ってください",
                 "an approved business case does not change; start a new version",
             ),
-        )
-        .await?;
-        let now = w.now();
-        w.apply(
             Change::new(actor.group(), "update", "business_case", id)
                 .before(&serde_json::json!({"case": old.case}))
                 .after(&serde_json::json!({"case": case})),
-            vec![
-                stmt(
-                    "UPDATE business_cases SET case_json = $1, outcome = $2 WHERE group_id = $3 AND id = $4",
-                    args![
-                        case.to_string(),
-                        serde_json::to_string(&outcome)?,
-                        t(actor.group()),
-                        t(id)
-                    ],
-                ),
-                stmt(
-                    "UPDATE artifact_versions SET body = $1, updated_at = $2 WHERE id = $3 AND group_id = $4",
-                    args![body, now, t(id), t(actor.group())],
-                ),
-            ],
+            stmt(
+                "UPDATE business_cases SET case_json = $1, outcome = $2 WHERE group_id = $3 AND id = $4",
+                args![
+                    case.to_string(),
+                    serde_json::to_string(&outcome)?,
+                    t(actor.group()),
+                    t(id)
+                ],
+            ),
+            body,
         )
         .await?;
-        w.commit().await?;
         self.business_case(actor, id).await
     }
 }

@@ -185,9 +185,9 @@ impl Store {
         let c = self.business_case(actor, old.case).await?;
         let expected = expected_of(&c.outcome, &record)?;
         let body = evaluation_markdown(&c.version.title, &record, &expected);
-        let mut w = Write::begin(self, Who::of(actor)).await?;
-        crate::artifact::open_for_change(
-            &mut w,
+        let w = Write::begin(self, Who::of(actor)).await?;
+        crate::artifact::save_structured(
+            w,
             actor,
             id,
             WHAT,
@@ -196,31 +196,21 @@ impl Store {
                 "承認済みの評価は変更できません",
                 "an approved evaluation does not change",
             ),
-        )
-        .await?;
-        let now = w.now();
-        w.apply(
             Change::new(actor.group(), "update", "investment_evaluation", id)
                 .before(&serde_json::json!({"record": old.record}))
                 .after(&serde_json::json!({"record": record})),
-            vec![
-                stmt(
-                    "UPDATE investment_evaluations SET record = $1, expected = $2 WHERE group_id = $3 AND id = $4",
-                    args![
-                        serde_json::to_string(&record)?,
-                        serde_json::to_string(&expected)?,
-                        t(actor.group()),
-                        t(id)
-                    ],
-                ),
-                stmt(
-                    "UPDATE artifact_versions SET body = $1, updated_at = $2 WHERE id = $3 AND group_id = $4",
-                    args![body, now, t(id), t(actor.group())],
-                ),
-            ],
+            stmt(
+                "UPDATE investment_evaluations SET record = $1, expected = $2 WHERE group_id = $3 AND id = $4",
+                args![
+                    serde_json::to_string(&record)?,
+                    serde_json::to_string(&expected)?,
+                    t(actor.group()),
+                    t(id)
+                ],
+            ),
+            body,
         )
         .await?;
-        w.commit().await?;
         self.investment_evaluation(actor, id).await
     }
 
