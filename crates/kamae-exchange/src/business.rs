@@ -6,11 +6,7 @@
 use kamae_core::Problem;
 use kamae_quant::business::{CaseOutcome, OptionOutcome};
 
-use crate::table::{Sheet, write_workbook};
-
-fn pick(ja: bool, j: &str, e: &str) -> String {
-    if ja { j.to_owned() } else { e.to_owned() }
-}
+use crate::table::{Sheet, pick, summary_sheet, write_workbook};
 
 fn yen(x: f64) -> String {
     format!("{}", x.round() as i64)
@@ -32,23 +28,19 @@ pub fn write_case_xlsx(
 ) -> Result<Vec<u8>, Problem> {
     let baseline = pick(ja, "何もしない（基準）", "Do nothing (baseline)");
     let all: Vec<&OptionOutcome> = std::iter::once(&o.baseline).chain(&o.options).collect();
-    let mut rows: Vec<Vec<String>> = summary
-        .iter()
-        .map(|(k, v)| vec![k.clone(), v.clone()])
-        .collect();
-    rows.push(vec![pick(ja, "試行", "Trials"), o.trials.to_string()]);
-    rows.push(vec![pick(ja, "乱数の種", "Seed"), o.seed.to_string()]);
-    rows.push(vec![
-        pick(ja, "割引率", "Discount rate"),
-        percent(o.discount_rate),
-    ]);
-    let summary_sheet = Sheet {
-        name: pick(ja, "概要", "Summary"),
-        header: vec![pick(ja, "項目", "Item"), pick(ja, "内容", "Value")],
-        rows,
-        frozen: 0,
-        numbers: true,
-    };
+    let opening = summary_sheet(
+        summary,
+        vec![
+            vec![pick(ja, "試行", "Trials"), o.trials.to_string()],
+            vec![pick(ja, "乱数の種", "Seed"), o.seed.to_string()],
+            vec![
+                pick(ja, "割引率", "Discount rate"),
+                percent(o.discount_rate),
+            ],
+        ],
+        0,
+        ja,
+    );
 
     let mut header = vec![pick(ja, "項目", "Line")];
     header.extend(o.years.iter().cloned());
@@ -188,5 +180,5 @@ pub fn write_case_xlsx(
         frozen: 1,
         numbers: true,
     };
-    write_workbook(&[summary_sheet, plan, compared, yearly, residual])
+    write_workbook(&[opening, plan, compared, yearly, residual])
 }

@@ -7,11 +7,7 @@
 use kamae_core::Problem;
 use kamae_core::risk::{Audience, MatrixLevel, RiskReport};
 
-use crate::table::{Sheet, write_workbook};
-
-fn pick(ja: bool, j: &str, e: &str) -> String {
-    if ja { j.to_owned() } else { e.to_owned() }
-}
+use crate::table::{Sheet, pick, summary_sheet, write_workbook};
 
 fn level_name(levels: &[MatrixLevel], l: Option<usize>, ja: bool) -> String {
     l.and_then(|l| levels.get(l))
@@ -53,11 +49,7 @@ pub fn write_report_xlsx(
     let levels = &r.matrix.risk;
     let mut sheets = Vec::new();
 
-    let mut rows: Vec<Vec<String>> = summary
-        .iter()
-        .map(|(k, v)| vec![k.clone(), v.clone()])
-        .collect();
-    rows.push(vec![pick(ja, "リスクの数", "Risks"), r.risks.to_string()]);
+    let mut rows = vec![vec![pick(ja, "リスクの数", "Risks"), r.risks.to_string()]];
     rows.push(vec![
         pick(ja, "対応が必要なリスク", "Risks needing treatment"),
         r.needing_treatment.to_string(),
@@ -85,13 +77,7 @@ pub fn write_report_xlsx(
             c.residual.to_string(),
         ]);
     }
-    sheets.push(Sheet {
-        name: pick(ja, "概要", "Summary"),
-        header: vec![pick(ja, "項目", "Item"), pick(ja, "内容", "Value")],
-        rows,
-        frozen: 1,
-        numbers: true,
-    });
+    sheets.push(summary_sheet(summary, rows, 1, ja));
 
     let mut rows = Vec::new();
     heat_rows(

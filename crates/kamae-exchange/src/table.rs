@@ -321,6 +321,33 @@ pub struct Sheet {
     pub numbers: bool,
 }
 
+/// A label in the reader's language.
+pub(crate) fn pick(ja: bool, j: &str, e: &str) -> String {
+    if ja { j.to_owned() } else { e.to_owned() }
+}
+
+/// A workbook's opening sheet: the caller's lines as (label, value), which say what the
+/// workbook is about (title, scope, state), then the workbook's own `lines`.
+pub(crate) fn summary_sheet(
+    summary: &[(String, String)],
+    lines: Vec<Vec<String>>,
+    frozen: u16,
+    ja: bool,
+) -> Sheet {
+    let mut rows: Vec<Vec<String>> = summary
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    rows.extend(lines);
+    Sheet {
+        name: pick(ja, "概要", "Summary"),
+        header: vec![pick(ja, "項目", "Item"), pick(ja, "内容", "Value")],
+        rows,
+        frozen,
+        numbers: true,
+    }
+}
+
 /// Sheets as one XLSX workbook: text never becomes a formula, each header row is bold and
 /// frozen.
 pub fn write_workbook(sheets: &[Sheet]) -> Result<Vec<u8>, Problem> {
