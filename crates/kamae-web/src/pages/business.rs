@@ -6,8 +6,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use kamae_core::Problem;
 use kamae_core::access::{Action, Actor, RecordKind, Scope};
 use kamae_core::artifact::ArtifactKind;
@@ -17,9 +16,9 @@ use kamae_store::risk::AssessmentView;
 use serde::Deserialize;
 
 use super::chart::{Series, bars};
-use super::forms::{Field, FormPage, form_page};
+use super::forms::{Field, FormAt, form_at, saved_or_refused};
 use super::standard::{download, require_at};
-use super::{Chrome, refusal, render};
+use super::{Chrome, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
 use crate::i18n::Lang;
 
@@ -353,27 +352,29 @@ fn case_json(text: &str) -> Result<serde_json::Value, Problem> {
 /// Where a case form is: its title, where it posts, where it goes back to, and whether it
 /// asks for a title (a new case) or not (a saved one keeps its version's title).
 struct CaseFormAt {
-    title: String,
-    action: String,
-    back: String,
+    at: FormAt,
     with_title: bool,
 }
 
 impl CaseFormAt {
     fn new_case(ctx: &Ctx, a: &AssessmentView) -> CaseFormAt {
         CaseFormAt {
-            title: ctx.t().get("business.new").to_owned(),
-            action: format!("/risk/assessments/{}/business-cases", a.id()),
-            back: format!("/risk/assessments/{}", a.id()),
+            at: FormAt {
+                title: ctx.t().get("business.new").to_owned(),
+                action: format!("/risk/assessments/{}/business-cases", a.id()),
+                back: format!("/risk/assessments/{}", a.id()),
+            },
             with_title: true,
         }
     }
 
     fn edit(ctx: &Ctx, c: &BusinessCaseView) -> CaseFormAt {
         CaseFormAt {
-            title: format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
-            action: format!("/business-cases/{}/edit", c.id()),
-            back: format!("/business-cases/{}", c.id()),
+            at: FormAt {
+                title: format!("{} — {}", ctx.t().get("business.edit"), c.version.title),
+                action: format!("/business-cases/{}/edit", c.id()),
+                back: format!("/business-cases/{}", c.id()),
+            },
             with_title: false,
         }
     }
@@ -395,37 +396,23 @@ fn case_form_page(ctx: &Ctx, at: CaseFormAt, form: CaseForm, error: Option<Strin
             .value(form.case)
             .hint(t.get("business.case_json_hint")),
     );
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    form_page(
-        FormPage {
-            chrome: Chrome::new(ctx, "roles"),
-            title: at.title,
-            action: at.action,
-            fields,
-            error,
-            submit: t.get("business.save").to_owned(),
-            back: at.back,
-        },
-        status,
-    )
+    form_at(ctx, "roles", at.at, fields, error, t.get("business.save"))
 }
 
 /// After a save: the case's page, or the form again with what was typed and why it was
 /// refused.
-fn saved_or_refused(
+fn case_saved_or_refused(
     ctx: &Ctx,
     at: CaseFormAt,
     form: CaseForm,
     result: Result<BusinessCaseView, kamae_store::StoreError>,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(c) => Ok(Redirect::to(&format!("/business-cases/{}", c.id())).into_response()),
-        Err(e) => Ok(case_form_page(ctx, at, form, Some(refusal(ctx, e)?))),
-    }
+    saved_or_refused(
+        ctx,
+        result,
+        |c| format!("/business-cases/{}", c.id()),
+        |refused| case_form_page(ctx, at, form, Some(refused)),
+    )
 }
 
 /// A case to start from: the assessment's years and one profit line, no options yet.
@@ -486,7 +473,7 @@ pub async fn create(
         }
         Err(p) => Err(p.into()),
     };
-    saved_or_refused(&ctx, CaseFormAt::new_case(&ctx, &a), form, result)
+    case_saved_or_refused(&ctx, CaseFormAt::new_case(&ctx, &a), form, result)
 }
 
 pub async fn edit_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -516,5 +503,5 @@ pub async fn save(
         }
         Err(p) => Err(p.into()),
     };
-    saved_or_refused(&ctx, CaseFormAt::edit(&ctx, &c), form, result)
+    case_saved_or_refused(&ctx, CaseFormAt::edit(&ctx, &c), form, result)
 }

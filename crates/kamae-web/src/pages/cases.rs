@@ -13,7 +13,7 @@ use kamae_core::cases::IncidentCase;
 use kamae_core::text::Code;
 use serde::Deserialize;
 
-use super::forms::{Field, FormPage, form_page};
+use super::forms::{Field, FormAt, form_at, saved_or_refused};
 use super::risk_report::{count, yen};
 use super::standard::may;
 use super::{Chrome, refusal, render};
@@ -173,23 +173,12 @@ fn case_form_page(ctx: &Ctx, title: String, form: CaseForm, error: Option<String
             .required()
             .value(form.source),
     ];
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let at = FormAt {
+        title,
+        action: "/cases".into(),
+        back: "/cases".into(),
     };
-    form_page(
-        FormPage {
-            chrome: Chrome::new(ctx, "roles"),
-            title,
-            action: "/cases".into(),
-            fields,
-            error,
-            submit: t.get("cases.save").to_owned(),
-            back: "/cases".into(),
-        },
-        status,
-    )
+    form_at(ctx, "roles", at, fields, error, t.get("cases.save"))
 }
 
 pub async fn list(s: SignedIn) -> Result<Response, PageError> {
@@ -281,14 +270,15 @@ pub async fn save(s: SignedIn, Form(form): Form<CaseForm>) -> Result<Response, P
         Ok(c) => ctx.state.store.save_incident_case(&actor, c).await,
         Err(p) => Err(p.into()),
     };
-    match result {
-        Ok(c) => Ok(Redirect::to(&format!("/cases/{}", c.code)).into_response()),
-        Err(e) => {
-            let message = refusal(&ctx, e)?;
+    saved_or_refused(
+        &ctx,
+        result,
+        |c| format!("/cases/{}", c.code),
+        |refused| {
             let title = ctx.t().get("cases.new").to_owned();
-            Ok(case_form_page(&ctx, title, form, Some(message)))
-        }
-    }
+            case_form_page(&ctx, title, form, Some(refused))
+        },
+    )
 }
 
 pub async fn archive(

@@ -4,16 +4,14 @@
 
 use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use kamae_core::Problem;
 use kamae_core::access::{Action, Actor};
 use kamae_store::business::BusinessCaseView;
 use kamae_store::evaluation::{EffectRecord, EvaluationView};
 use serde::Deserialize;
 
-use super::forms::{Field, FormPage, form_page};
-use super::{Chrome, refusal};
+use super::forms::{Field, FormAt, form_at, saved_or_refused};
 use crate::ctx::{Ctx, PageError, SignedIn};
 
 #[derive(Deserialize, Default)]
@@ -87,9 +85,7 @@ impl EvaluationForm {
 /// Where an evaluation form is: its title, where it posts and goes back to, the case's
 /// options and years to choose from, and whether it asks for a title (a new evaluation).
 struct EvaluationFormAt {
-    title: String,
-    action: String,
-    back: String,
+    at: FormAt,
     options: Vec<String>,
     years: Vec<String>,
     with_title: bool,
@@ -97,9 +93,11 @@ struct EvaluationFormAt {
 
 fn form_at_new(ctx: &Ctx, c: &BusinessCaseView) -> EvaluationFormAt {
     EvaluationFormAt {
-        title: ctx.t().get("evaluation.new").to_owned(),
-        action: format!("/business-cases/{}/evaluations", c.id()),
-        back: format!("/business-cases/{}", c.id()),
+        at: FormAt {
+            title: ctx.t().get("evaluation.new").to_owned(),
+            action: format!("/business-cases/{}/evaluations", c.id()),
+            back: format!("/business-cases/{}", c.id()),
+        },
         options: c.outcome.options.iter().map(|o| o.name.clone()).collect(),
         years: c.outcome.years.clone(),
         with_title: true,
@@ -148,37 +146,23 @@ fn evaluation_form_page(
             .value(form.actual_loss_yen),
         Field::new("note", t.get("evaluation.note"), "textarea").value(form.note),
     ]);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    form_page(
-        FormPage {
-            chrome: Chrome::new(ctx, "roles"),
-            title: at.title,
-            action: at.action,
-            fields,
-            error,
-            submit: t.get("evaluation.save").to_owned(),
-            back: at.back,
-        },
-        status,
-    )
+    form_at(ctx, "roles", at.at, fields, error, t.get("evaluation.save"))
 }
 
 /// After a save: the evaluation's document (its artifact page), or the form again with what
 /// was typed and why it was refused.
-fn saved_or_refused(
+fn evaluation_saved_or_refused(
     ctx: &Ctx,
     at: EvaluationFormAt,
     form: EvaluationForm,
     result: Result<EvaluationView, kamae_store::StoreError>,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(v) => Ok(Redirect::to(&format!("/artifacts/{}", v.id())).into_response()),
-        Err(e) => Ok(evaluation_form_page(ctx, at, form, Some(refusal(ctx, e)?))),
-    }
+    saved_or_refused(
+        ctx,
+        result,
+        |v| format!("/artifacts/{}", v.id()),
+        |refused| evaluation_form_page(ctx, at, form, Some(refused)),
+    )
 }
 
 async fn case_for_evaluation(
@@ -236,7 +220,7 @@ pub async fn create(
         }
         Err(p) => Err(p.into()),
     };
-    saved_or_refused(&ctx, form_at_new(&ctx, &c), form, result)
+    evaluation_saved_or_refused(&ctx, form_at_new(&ctx, &c), form, result)
 }
 
 async fn form_at_edit(
@@ -251,9 +235,11 @@ async fn form_at_edit(
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(EvaluationFormAt {
-        title: format!("{} — {}", ctx.t().get("evaluation.edit"), v.version.title),
-        action: format!("/investment-evaluations/{}/edit", v.id()),
-        back: format!("/artifacts/{}", v.id()),
+        at: FormAt {
+            title: format!("{} — {}", ctx.t().get("evaluation.edit"), v.version.title),
+            action: format!("/investment-evaluations/{}/edit", v.id()),
+            back: format!("/artifacts/{}", v.id()),
+        },
         options: c.outcome.options.iter().map(|o| o.name.clone()).collect(),
         years: c.outcome.years.clone(),
         with_title: false,
@@ -290,5 +276,5 @@ pub async fn save(
         Err(p) => Err(p.into()),
     };
     let at = form_at_edit(&ctx, &actor, &v).await?;
-    saved_or_refused(&ctx, at, form, result)
+    evaluation_saved_or_refused(&ctx, at, form, result)
 }

@@ -2,9 +2,11 @@
 //! a refusal shows them again with what was typed and the reason, so nothing is lost.
 
 use askama::Template;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Chrome, render};
+use super::{Chrome, refusal, render};
+use crate::ctx::{Ctx, PageError};
 
 pub struct Field {
     pub name: &'static str,
@@ -67,9 +69,60 @@ pub struct FormPage<'a> {
     pub back: String,
 }
 
-pub fn form_page(page: FormPage<'_>, status: axum::http::StatusCode) -> Response {
-    use axum::response::IntoResponse;
+pub fn form_page(page: FormPage<'_>, status: StatusCode) -> Response {
     (status, render(&page)).into_response()
+}
+
+/// Where a form stands: its heading, where it posts and where "back" leads.
+pub struct FormAt {
+    pub title: String,
+    pub action: String,
+    pub back: String,
+}
+
+/// A form in the part of the site `active` names. Shown again with a refusal it answers 422,
+/// so that what was typed comes back with the reason while the answer still says that
+/// nothing was saved.
+pub fn form_at(
+    ctx: &Ctx,
+    active: &'static str,
+    at: FormAt,
+    fields: Vec<Field>,
+    error: Option<String>,
+    submit: &str,
+) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    form_page(
+        FormPage {
+            chrome: Chrome::new(ctx, active),
+            title: at.title,
+            action: at.action,
+            fields,
+            error,
+            submit: submit.to_owned(),
+            back: at.back,
+        },
+        status,
+    )
+}
+
+/// After a save: on to the address `saved` gives the record, or the form again (`again`)
+/// with why it was refused. Not found, forbidden and the database's errors are no refusal
+/// of what was typed: they fail the request as on any other page.
+pub fn saved_or_refused<T>(
+    ctx: &Ctx,
+    result: Result<T, kamae_store::StoreError>,
+    saved: impl FnOnce(&T) -> String,
+    again: impl FnOnce(String) -> Response,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(v) => Ok(Redirect::to(&saved(&v)).into_response()),
+        Err(e) => Ok(again(refusal(ctx, e)?)),
+    }
 }
 
 /// Reads "YYYY-MM-DD / who / what" lines (a migration plan, follow-ups): one entry a line,
