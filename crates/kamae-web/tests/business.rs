@@ -114,6 +114,26 @@ async fn story_twos_business_case_from_comparison_to_approval() {
         res.bytes().await.unwrap_or_default().starts_with(b"PK"),
         "a zip container"
     );
+    // The API offers the same workbook, and names the parameter of a format it does not have.
+    let res = reqwest::Client::new()
+        .get(s.url(&format!("/api/v1/business-cases/{id}?format=xlsx")))
+        .bearer_auth(&ceo)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap_or_default().starts_with(b"PK"));
+    let (status, refused) = send(
+        &s,
+        &ceo,
+        Method::GET,
+        &format!("/api/v1/business-cases/{id}?format=pdf"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["code"], "invalid_format", "{refused}");
+    assert_eq!(refused["details"][0]["path"], "format", "{refused}");
 
     // Submitted, it does not change; the CEO approves it; approved, it stands.
     let (status, refused) = send(

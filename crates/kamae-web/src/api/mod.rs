@@ -95,6 +95,41 @@ impl ApiUser {
     pub fn fail(&self, f: impl Into<Failure>) -> ApiError {
         ApiError::new(self.lang, f)
     }
+
+    /// Whether a report is asked for as a workbook: its `format` is json (the default) or
+    /// xlsx; anything else is refused at `format` before the report is looked up.
+    pub fn wants_workbook(&self, format: Option<&str>) -> Result<bool, ApiError> {
+        match format.unwrap_or("json") {
+            "json" => Ok(false),
+            "xlsx" => Ok(true),
+            other => Err(self
+                .fail(kamae_core::Problem::new(
+                    "invalid_format",
+                    format!("形式 {other:?} は扱えません。json か xlsx にしてください"),
+                    format!("format {other:?} is not one of json, xlsx"),
+                ))
+                .at("format")),
+        }
+    }
+
+    /// A workbook offered for download under `name`, its labels in the caller's language,
+    /// as the web's download of the same report.
+    pub fn workbook(
+        &self,
+        name: &str,
+        write: impl FnOnce(&crate::i18n::T<'_>) -> Result<Vec<u8>, kamae_core::Problem>,
+    ) -> Result<Response, ApiError> {
+        let t = crate::i18n::T {
+            catalog: &self.state.catalog,
+            lang: self.lang,
+        };
+        let bytes = write(&t).map_err(|p| self.fail(p))?;
+        Ok(crate::pages::standard::download(
+            name,
+            kamae_exchange::items::Format::Xlsx,
+            bytes,
+        ))
+    }
 }
 
 impl<S> FromRequestParts<S> for ApiUser

@@ -138,31 +138,12 @@ pub async fn get_business_case(
     Path(id): Path<String>,
     Query(q): Query<CaseQuery>,
 ) -> Result<Response, ApiError> {
-    let xlsx = match q.format.as_deref().unwrap_or("json") {
-        "json" => false,
-        "xlsx" => true,
-        other => {
-            return Err(user
-                .fail(Problem::new(
-                    "invalid_format",
-                    format!("形式 {other:?} は扱えません。json か xlsx にしてください"),
-                    format!("format {other:?} is not one of json, xlsx"),
-                ))
-                .at("format"));
-        }
-    };
+    let xlsx = user.wants_workbook(q.format.as_deref())?;
     let c = load(&user, &id, Action::Read).await?;
     if xlsx {
-        let t = crate::i18n::T {
-            catalog: &user.state.catalog,
-            lang: user.lang,
-        };
-        let bytes = crate::files::business_case_xlsx(&c, &t).map_err(|p| user.fail(p))?;
-        return Ok(crate::pages::standard::download(
-            &crate::files::business_case_name(&c),
-            kamae_exchange::items::Format::Xlsx,
-            bytes,
-        ));
+        return user.workbook(&crate::files::business_case_name(&c), |t| {
+            crate::files::business_case_xlsx(&c, t)
+        });
     }
     Ok(Json(case_out(&c)).into_response())
 }

@@ -862,19 +862,7 @@ pub async fn get_report(
     use axum::response::IntoResponse;
     let audience = kamae_core::risk::Audience::parse(q.audience.as_deref().unwrap_or("executive"))
         .map_err(|p| user.fail(p).at("audience"))?;
-    let xlsx = match q.format.as_deref().unwrap_or("json") {
-        "json" => false,
-        "xlsx" => true,
-        other => {
-            return Err(user
-                .fail(Problem::new(
-                    "invalid_format",
-                    format!("形式 {other:?} は扱えません。json か xlsx にしてください"),
-                    format!("format {other:?} is not one of json, xlsx"),
-                ))
-                .at("format"));
-        }
-    };
+    let xlsx = user.wants_workbook(q.format.as_deref())?;
     let a = load(&user, &id, Action::Read).await?;
     let v = user
         .state
@@ -883,16 +871,9 @@ pub async fn get_report(
         .await
         .map_err(|e| user.fail(e))?;
     if xlsx {
-        let t = crate::i18n::T {
-            catalog: &user.state.catalog,
-            lang: user.lang,
-        };
-        let bytes = crate::files::risk_report_xlsx(&v, &t).map_err(|p| user.fail(p))?;
-        return Ok(crate::pages::standard::download(
-            &crate::files::risk_report_name(&v),
-            kamae_exchange::items::Format::Xlsx,
-            bytes,
-        ));
+        return user.workbook(&crate::files::risk_report_name(&v), |t| {
+            crate::files::risk_report_xlsx(&v, t)
+        });
     }
     let out = ReportOut {
         assessment: v.assessment.to_string(),
