@@ -72,9 +72,18 @@ test('role C: the scenario editor\'s results follow the model as it is typed', a
     return el && el.textContent.trim() !== old;
   }, before);
   assert.notEqual((await pZero.textContent()).trim(), before);
-  // A model that does not hold shows where, without leaving the page.
+  // A long run shows how far it has got, and ends with every trial done and the results.
+  await model.fill(text.replace('"trials": 100000', '"trials": 1000000'));
+  await office.waitForFunction(() => {
+    const bar = document.querySelector('#live-progress');
+    const figures = document.querySelector('#run-figures');
+    return bar && !bar.hidden && Number(bar.max) === 1000000 && Number(bar.value) === 1000000
+      && figures && figures.textContent.includes('1,000,000');
+  });
+  // A model that does not hold shows where, without leaving the page (and runs nothing).
   await model.fill(text.replace('"seed": 42', '"seed": 42, "colour": 1'));
   await office.locator('#model-problems').waitFor();
+  assert.equal(await office.locator('#live-progress').isHidden(), true);
   assert.match(await office.locator('#model-problems').textContent(), /colour/);
   await screenshot(office, 'scenario-editor');
   await office.close();

@@ -13,6 +13,16 @@ pub(crate) const MAX_REQUEST_TRIALS: u64 = 1_000_000;
 
 /// Runs a model when a core is free; a request waits for its turn.
 pub(crate) async fn run(state: &AppState, compiled: Compiled) -> Result<Output, Failure> {
+    run_reporting(state, compiled, |_, _| {}).await
+}
+
+/// As [`run`], telling `progress` (trials done, trials in all) after each chunk of trials,
+/// from the simulation's thread.
+pub(crate) async fn run_reporting(
+    state: &AppState,
+    compiled: Compiled,
+    progress: impl Fn(u64, u64) + Send + Sync + 'static,
+) -> Result<Output, Failure> {
     let permit = state
         .simulations
         .clone()
@@ -20,7 +30,8 @@ pub(crate) async fn run(state: &AppState, compiled: Compiled) -> Result<Output, 
         .await
         .map_err(|_| Failure::unavailable())?;
     tokio::task::spawn_blocking(move || {
-        let out = compiled.run(1);
+        let all = compiled.trials;
+        let out = compiled.run_with_progress(1, &|done| progress(done, all));
         drop(permit);
         out
     })

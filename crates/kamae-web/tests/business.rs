@@ -403,7 +403,65 @@ async fn the_scenario_editor_runs_what_is_written() {
         "{fragment}"
     );
     assert!(fragment.contains("65."), "{fragment}");
+    // Asked for lines of JSON (as the page's script asks), the answer tells how far the run
+    // has got, chunk by chunk, before the same results.
+    let lines = |model: &str| {
+        let res = office
+            .post(s.url("/quant/editor"))
+            .header("x-kamae-live", "1")
+            .header("accept", "application/x-ndjson")
+            .form(&[("_csrf", csrf.as_str()), ("model", model)])
+            .send();
+        async move {
+            let res = res.await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(res.status(), 200);
+            assert_eq!(
+                res.headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok()),
+                Some("application/x-ndjson")
+            );
+            let text = res.text().await.unwrap_or_default();
+            text.lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l)
+                        .unwrap_or_else(|e| panic!("{e}: {l}"))
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let streamed = lines(chain).await;
+    let Some((last, progress)) = streamed.split_last() else {
+        panic!("no lines");
+    };
+    assert_eq!(last["status"], 200, "{last}");
+    assert!(
+        last["html"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("<div id=\"result\"") && h.contains("65.")),
+        "{last}"
+    );
+    let done: Vec<u64> = progress
+        .iter()
+        .map(|l| {
+            assert_eq!(l["of"], 100_000, "{l}");
+            l["done"].as_u64().unwrap_or(0)
+        })
+        .collect();
+    // 100,000 trials are seven chunks of 16,384, each told as it finishes, then all of them.
+    assert!(done.len() > 2, "{done:?}");
+    assert!(done.windows(2).all(|w| w[0] <= w[1]), "{done:?}");
+    assert_eq!(done.last(), Some(&100_000));
     let broken = chain.replace("[0.5, 0.7]", "[0.5, 1.7]");
+    let refused = lines(&broken).await;
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["status"], 422);
+    assert!(
+        refused[0]["html"]
+            .as_str()
+            .is_some_and(|h| h.contains("scenarios[0].frequency.chain.probabilities[1]")),
+        "{refused:?}"
+    );
     let res = office
         .post(s.url("/quant/editor"))
         .header("x-kamae-live", "1")

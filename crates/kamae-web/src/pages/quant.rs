@@ -3,8 +3,9 @@
 
 use askama::Template;
 use axum::Form;
+use axum::body::Body;
 use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kamae_core::access::Action;
 use kamae_store::risk::AssessmentView;
@@ -104,6 +105,8 @@ pub struct ShareRow {
 /// A run's figures as the editor shows them.
 pub struct RunView {
     pub trials: String,
+    /// The number of trials run, as a number.
+    pub trials_run: u64,
     pub mean: String,
     pub sd: String,
     pub p50: String,
@@ -148,10 +151,12 @@ fn percent(p: f64) -> String {
 }
 
 /// Runs a model written in the editor: every problem with its path, or the figures and the
-/// curve. Trials are capped as the API caps them; the run waits for a free core.
+/// curve. Trials are capped as the API caps them; the run waits for a free core and tells
+/// `progress` (trials done, trials in all) as it goes.
 async fn run_model(
     ctx: &Ctx,
     text: &str,
+    progress: impl Fn(u64, u64) + Send + Sync + 'static,
 ) -> Result<(Option<RunView>, Vec<String>, String), PageError> {
     let ja = ctx.lang == Lang::Ja;
     let t = ctx.t();
@@ -177,7 +182,7 @@ async fn run_model(
         Ok(c) => c,
         Err(p) => return Ok((None, lines(p), String::new())),
     };
-    let out = crate::simulate::run(&ctx.state, compiled)
+    let out = crate::simulate::run_reporting(&ctx.state, compiled, progress)
         .await
         .map_err(|e| ctx.fail(e))?;
     let chart = loss_exceedance(
@@ -191,6 +196,7 @@ async fn run_model(
     let money = |x: f64| super::chart::approx_yen(ja, x);
     let run = RunView {
         trials: count(out.trials as i64),
+        trials_run: out.trials,
         mean: money(out.mean),
         sd: money(out.sd),
         p50: money(out.p50),
@@ -218,7 +224,7 @@ async fn run_model(
 
 pub async fn editor(s: SignedIn) -> Result<Response, PageError> {
     let SignedIn { ctx, .. } = s;
-    let (run, problems, chart) = run_model(&ctx, STARTING_MODEL).await?;
+    let (run, problems, chart) = run_model(&ctx, STARTING_MODEL, |_, _| {}).await?;
     Ok(render(&EditorPage {
         chrome: Chrome::new(&ctx, "roles"),
         model: STARTING_MODEL.to_owned(),
@@ -230,7 +236,8 @@ pub async fn editor(s: SignedIn) -> Result<Response, PageError> {
 }
 
 /// Runs what was written: the whole page, or (asked by the page's script as it is typed in)
-/// only the results, so that they follow the text.
+/// only the results, so that they follow the text; the script asks for them as lines of
+/// JSON, the run's progress first, so that a long run shows how far it has got.
 pub async fn editor_run(
     s: SignedIn,
     headers: axum::http::HeaderMap,
@@ -238,15 +245,22 @@ pub async fn editor_run(
 ) -> Result<Response, PageError> {
     let SignedIn { ctx, .. } = s;
     ctx.check_csrf(&form.csrf)?;
-    let (run, problems, chart) = run_model(&ctx, &form.model).await?;
+    let live = headers
+        .get("x-kamae-live")
+        .is_some_and(|v| v.as_bytes() == b"1");
+    let lines = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains(PROGRESS_LINES));
+    if live && lines {
+        return Ok(progress_lines(ctx, form.model));
+    }
+    let (run, problems, chart) = run_model(&ctx, &form.model, |_, _| {}).await?;
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let live = headers
-        .get("x-kamae-live")
-        .is_some_and(|v| v.as_bytes() == b"1");
     if live {
         let fragment = ResultFragment {
             chrome: Chrome::new(&ctx, "roles"),
@@ -265,4 +279,63 @@ pub async fn editor_run(
         max_trials: count(crate::simulate::MAX_REQUEST_TRIALS as i64),
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// The media type of the editor's progress lines: one JSON object a line.
+const PROGRESS_LINES: &str = "application/x-ndjson";
+
+/// The run as lines of JSON: `{"done", "of"}` as chunks of trials finish (a line is dropped
+/// rather than waited for when the reader is slow; the last, with every trial done, is
+/// always sent), then `{"status", "html"}` with the results as the page shows them (the
+/// status the plain answer would have), or `{"status"}` alone when the run failed.
+fn progress_lines(ctx: Ctx, model: String) -> Response {
+    let (lines, received) =
+        tokio::sync::mpsc::channel::<Result<String, std::convert::Infallible>>(64);
+    tokio::spawn(async move {
+        let reporter = lines.clone();
+        let progress = move |done: u64, of: u64| {
+            let _ = reporter.try_send(Ok(format!(
+                "{}\n",
+                serde_json::json!({"done": done, "of": of})
+            )));
+        };
+        let last = match run_model(&ctx, &model, progress).await {
+            Ok((run, problems, chart)) => {
+                if let Some(r) = &run {
+                    let of = r.trials_run;
+                    let _ = lines
+                        .send(Ok(format!(
+                            "{}\n",
+                            serde_json::json!({"done": of, "of": of})
+                        )))
+                        .await;
+                }
+                let status = if problems.is_empty() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                let fragment = ResultFragment {
+                    chrome: Chrome::new(&ctx, "roles"),
+                    run,
+                    problems,
+                    chart,
+                };
+                match fragment.render() {
+                    Ok(html) => serde_json::json!({"status": status.as_u16(), "html": html}),
+                    Err(e) => {
+                        tracing::error!(error = %e, "template failed to render");
+                        serde_json::json!({"status": 500})
+                    }
+                }
+            }
+            Err(e) => serde_json::json!({"status": e.0.status().as_u16()}),
+        };
+        let _ = lines.send(Ok(format!("{last}\n"))).await;
+    });
+    (
+        [(header::CONTENT_TYPE, PROGRESS_LINES)],
+        Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(received)),
+    )
+        .into_response()
 }
