@@ -15,7 +15,9 @@ use serde::Serialize;
 
 use crate::artifact::ArtifactVersion;
 use crate::db::{args, t};
-use crate::quant::{REGISTER_SEED, REGISTER_TRIALS, model_problem, register_scenarios};
+use crate::quant::{
+    REGISTER_SEED, REGISTER_TRIALS, model_problem, register_scenarios, simulation_stopped,
+};
 use crate::risk::AssessmentView;
 use crate::write::{Change, Who, Write, stmt};
 use crate::{Result, Store, StoreError, check, visible};
@@ -54,13 +56,7 @@ async fn evaluate(a: &AssessmentView, case: &serde_json::Value) -> Result<CaseOu
         parsed.evaluate(&scenarios, REGISTER_TRIALS, REGISTER_SEED, 1)
     })
     .await
-    .map_err(|e| {
-        Problem::new(
-            "simulation_failed",
-            format!("シミュレーションが止まりました: {e}"),
-            format!("the simulation stopped: {e}"),
-        )
-    })?
+    .map_err(simulation_stopped)?
     .map_err(|p| model_problem("invalid_business_case", &p).into())
 }
 

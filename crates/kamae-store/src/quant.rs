@@ -43,15 +43,19 @@ pub(crate) async fn expected_loss(code: &str, scenario: &serde_json::Value) -> R
     .map_err(|p| model_problem("invalid_scenario", &p))?;
     let mean = tokio::task::spawn_blocking(move || compiled.run(1).mean)
         .await
-        .map_err(|e| {
-            Problem::new(
-                "simulation_failed",
-                format!("シミュレーションが止まりました: {e}"),
-                format!("the simulation stopped: {e}"),
-            )
-        })?;
+        .map_err(simulation_stopped)?;
     // Yen are whole numbers; a mean beyond i64 would be a model error the check lets through.
     Ok(mean.round().clamp(0.0, i64::MAX as f64) as i64)
+}
+
+/// A run off the async threads that panicked or was cancelled: the engine's failure, not the
+/// model's, so it names no path.
+pub(crate) fn simulation_stopped(e: tokio::task::JoinError) -> Problem {
+    Problem::new(
+        "simulation_failed",
+        format!("シミュレーションが止まりました: {e}"),
+        format!("the simulation stopped: {e}"),
+    )
 }
 
 /// The scenarios of an assessment's register, each named by its risk's code.
