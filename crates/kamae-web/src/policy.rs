@@ -294,6 +294,16 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/business-cases/{id}/options/{n}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "POST",
+        "/business-cases/{id}/options/{n}/edit",
+        Record(ARTIFACT, Action::Write),
+    ),
+    r(
+        "GET",
         "/risk/assessments/{id}/report",
         Record(ARTIFACT, Action::Read),
     ),

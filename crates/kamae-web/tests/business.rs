@@ -489,3 +489,112 @@ async fn the_scenario_editor_runs_what_is_written() {
         "{page}"
     );
 }
+
+/// An option is changed in a form of its own: yen as people type them, the case worked out
+/// again and shown; a field that is not a number is named and nothing is saved; an option
+/// that is not there is not found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_option_is_changed_in_a_form_of_its_own() {
+    let s = Server::start().await;
+    let ceo = token_for(&s, "ceo@x-apparel.example").await;
+    let (_, list) = send(&s, &ceo, Method::GET, "/api/v1/business-cases", Value::Null).await;
+    let case = &list["items"][0];
+    let id = case["artifact"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let n = case["case"]["options"]
+        .as_array()
+        .and_then(|l| {
+            l.iter().position(|o| {
+                o["name"]
+                    .as_str()
+                    .is_some_and(|x| x.starts_with("クラウドWAF"))
+            })
+        })
+        .unwrap_or_else(|| panic!("no cloud WAF: {case}"));
+    let cost_before = option(&case["outcome"], "クラウドWAF")["cost"].as_f64();
+    // Waiting for the CEO it does not change: no form is offered. Sent back, it can.
+    let office = s.signed_in("office@x-apparel.example").await;
+    let edit = format!("/business-cases/{id}/options/{n}/edit");
+    let page = get_text(&office, &s.url(&format!("/business-cases/{id}"))).await;
+    assert!(!page.contains(&edit), "{page}");
+    let (status, rejected) = send(
+        &s,
+        &ceo,
+        Method::POST,
+        &format!("/api/v1/approvals/{id}/reject"),
+        serde_json::json!({"reason": "クラウドWAFの年間費用を見積りで確かめてください"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rejected}");
+    let page = get_text(&office, &s.url(&format!("/business-cases/{id}"))).await;
+    assert!(page.contains(&format!("href=\"{edit}\"")), "{page}");
+    let form = get_text(&office, &s.url(&edit)).await;
+    assert!(
+        form.contains("name=\"yearly_cost\"") && form.contains("クラウドWAF"),
+        "{form}"
+    );
+    let csrf = hidden(&form, "_csrf");
+    let fields = |yearly: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("initial_cost", "0".to_owned()),
+            ("yearly_cost", yearly.to_owned()),
+            ("staff_cost", "0".to_owned()),
+            ("start", String::new()),
+            ("residual_owner", "EC事業推進室長".to_owned()),
+            ("residual_note", "パッチは2年目に回す".to_owned()),
+            ("basis", "ベンダー見積り（2026年11月）".to_owned()),
+        ]
+    };
+    let bad = fields("月100万円");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, refused) = post_form(&office, &s, &edit, &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("yearly_cost") && refused.contains("月100万円"),
+        "{refused}"
+    );
+    let (_, unchanged) = send(
+        &s,
+        &ceo,
+        Method::GET,
+        &format!("/api/v1/business-cases/{id}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(unchanged["case"], case["case"]);
+    let good = fields("¥24,000,000");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, body) = post_form(&office, &s, &edit, &good).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/business-cases/{id}").as_str()),
+        "{body}"
+    );
+    let (_, after) = send(
+        &s,
+        &ceo,
+        Method::GET,
+        &format!("/api/v1/business-cases/{id}"),
+        Value::Null,
+    )
+    .await;
+    let changed = &after["case"]["options"][n];
+    assert_eq!(changed["yearly_cost"], 24_000_000, "{changed}");
+    assert_eq!(changed["basis"], "ベンダー見積り（2026年11月）");
+    assert!(changed.get("start").is_none(), "{changed}");
+    // Its effects stay as they were; its cost is worked out again.
+    assert_eq!(changed["effects"], case["case"]["options"][n]["effects"]);
+    assert_ne!(
+        option(&after["outcome"], "クラウドWAF")["cost"].as_f64(),
+        cost_before
+    );
+    let res = office
+        .get(s.url(&format!("/business-cases/{id}/options/99/edit")))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 404);
+}

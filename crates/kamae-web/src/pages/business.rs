@@ -1,7 +1,8 @@
 //! Role C on the web: business cases. A case is started from a risk assessment (its
 //! scenarios), written as JSON (plan, discount rate, options; docs/formats.md), worked out
-//! when saved, and shown as a print-ready page with its charts and as a workbook. Approval
-//! is the investment_plan artifact's own page.
+//! when saved, and shown as a print-ready page with its charts and as a workbook; an
+//! option's costs, start, owner of the risk left and basis can be changed in a form of their
+//! own. Approval is the investment_plan artifact's own page.
 
 use askama::Template;
 use axum::Form;
@@ -16,7 +17,7 @@ use kamae_store::risk::AssessmentView;
 use serde::Deserialize;
 
 use super::chart::{Series, bars};
-use super::forms::{Field, FormAt, form_at, saved_or_refused};
+use super::forms::{Field, FormAt, form_at, saved_or_refused, whole_number};
 use super::standard::{download, require_at};
 use super::{Chrome, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
@@ -49,6 +50,8 @@ pub struct YearRow {
 pub struct OptionRow {
     pub name: String,
     pub baseline: bool,
+    /// Its place among the case's options (none for doing nothing): its form's address.
+    pub index: Option<usize>,
     pub cost: String,
     pub before: String,
     pub after: String,
@@ -64,11 +67,12 @@ pub struct OptionRow {
     pub years: Vec<YearRow>,
 }
 
-fn option_row(ja: bool, name: String, baseline: bool, o: &OptionOutcome) -> OptionRow {
+fn option_row(ja: bool, name: String, index: Option<usize>, o: &OptionOutcome) -> OptionRow {
     let years_word = if ja { "年" } else { " years" };
     OptionRow {
         name,
-        baseline,
+        baseline: index.is_none(),
+        index,
         cost: amount(ja, o.cost),
         before: amount(ja, o.expected_loss_before),
         after: amount(ja, o.expected_loss_after),
@@ -207,11 +211,12 @@ pub async fn show(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageE
     let ja = ctx.lang == Lang::Ja;
     let o = &c.outcome;
     let baseline_name = t.get("business.baseline").to_owned();
-    let mut rows = vec![option_row(ja, baseline_name.clone(), true, &o.baseline)];
+    let mut rows = vec![option_row(ja, baseline_name.clone(), None, &o.baseline)];
     rows.extend(
         o.options
             .iter()
-            .map(|x| option_row(ja, x.name.clone(), false, x)),
+            .enumerate()
+            .map(|(i, x)| option_row(ja, x.name.clone(), Some(i), x)),
     );
     let names: Vec<String> = std::iter::once(baseline_name)
         .chain(o.options.iter().map(|x| x.name.clone()))
@@ -504,4 +509,227 @@ pub async fn save(
         Err(p) => Err(p.into()),
     };
     case_saved_or_refused(&ctx, CaseFormAt::edit(&ctx, &c), form, result)
+}
+
+/// One option's figures and words as a form: its costs, the year it starts, who owns the
+/// risk it leaves and on what it rests. Its effects, plan changes and combinations stay as
+/// the case's JSON has them.
+#[derive(Deserialize, Default)]
+pub struct OptionForm {
+    #[serde(default)]
+    initial_cost: String,
+    #[serde(default)]
+    yearly_cost: String,
+    #[serde(default)]
+    staff_cost: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    residual_owner: String,
+    #[serde(default)]
+    residual_note: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// The option at place `n` of a case's options, or not found.
+fn option_at<'a>(
+    ctx: &Ctx,
+    c: &'a BusinessCaseView,
+    n: usize,
+) -> Result<&'a serde_json::Map<String, serde_json::Value>, PageError> {
+    c.case
+        .get("options")
+        .and_then(|o| o.get(n))
+        .and_then(|o| o.as_object())
+        .ok_or_else(|| ctx.fail(crate::error::Failure::not_found()))
+}
+
+impl OptionForm {
+    fn of(option: &serde_json::Map<String, serde_json::Value>) -> OptionForm {
+        let text = |key: &str| {
+            option
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        // Yen as a whole number, as the form asks for them back.
+        let yen = |key: &str| {
+            let x = option.get(key).and_then(|v| v.as_f64()).unwrap_or(0.0);
+            format!("{}", x.round() as i64)
+        };
+        OptionForm {
+            initial_cost: yen("initial_cost"),
+            yearly_cost: yen("yearly_cost"),
+            staff_cost: yen("staff_cost"),
+            start: text("start"),
+            residual_owner: text("residual_owner"),
+            residual_note: text("residual_note"),
+            basis: text("basis"),
+            csrf: String::new(),
+        }
+    }
+
+    /// The case with this option changed, or every field that is not a whole number, named.
+    fn apply(&self, case: &serde_json::Value, n: usize) -> Result<serde_json::Value, Problem> {
+        let mut problems = Vec::new();
+        let mut yen = |field: &str, text: &str| {
+            whole_number(field, text).map_or_else(
+                |p| {
+                    problems.push(p);
+                    serde_json::Value::Null
+                },
+                serde_json::Value::from,
+            )
+        };
+        let figures = [
+            ("initial_cost", yen("initial_cost", &self.initial_cost)),
+            ("yearly_cost", yen("yearly_cost", &self.yearly_cost)),
+            ("staff_cost", yen("staff_cost", &self.staff_cost)),
+        ];
+        if let Some(p) = Problem::all("invalid_business_case", &problems) {
+            return Err(p);
+        }
+        let mut case = case.clone();
+        let Some(option) = case
+            .get_mut("options")
+            .and_then(|o| o.get_mut(n))
+            .and_then(|o| o.as_object_mut())
+        else {
+            return Err(Problem::new(
+                "invalid_business_case",
+                format!("options[{n}]: この選択肢はありません"),
+                format!("options[{n}]: there is no such option"),
+            ));
+        };
+        for (key, value) in figures {
+            option.insert(key.to_owned(), value);
+        }
+        let start = self.start.trim();
+        if start.is_empty() {
+            option.remove("start");
+        } else {
+            option.insert("start".to_owned(), start.into());
+        }
+        for (key, value) in [
+            ("residual_owner", &self.residual_owner),
+            ("residual_note", &self.residual_note),
+            ("basis", &self.basis),
+        ] {
+            option.insert(key.to_owned(), value.trim().into());
+        }
+        Ok(case)
+    }
+}
+
+fn option_form_page(
+    ctx: &Ctx,
+    c: &BusinessCaseView,
+    n: usize,
+    form: OptionForm,
+    error: Option<String>,
+) -> Response {
+    let t = ctx.t();
+    let name = c
+        .case
+        .get("options")
+        .and_then(|o| o.get(n))
+        .and_then(|o| o.get("name"))
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let years: Vec<(String, String)> =
+        std::iter::once((String::new(), t.get("business.from_first_year").to_owned()))
+            .chain(
+                c.case
+                    .pointer("/plan/years")
+                    .and_then(|y| y.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|y| y.as_str())
+                    .map(|y| (y.to_owned(), y.to_owned())),
+            )
+            .collect();
+    let yen = |name: &'static str, label: &str, value: String| {
+        Field::new(name, label, "text")
+            .required()
+            .value(value)
+            .hint(t.get("business.yen_hint"))
+    };
+    let fields = vec![
+        yen(
+            "initial_cost",
+            t.get("business.initial_cost"),
+            form.initial_cost,
+        ),
+        yen(
+            "yearly_cost",
+            t.get("business.yearly_cost"),
+            form.yearly_cost,
+        ),
+        yen("staff_cost", t.get("business.staff_cost"), form.staff_cost),
+        Field::new("start", t.get("business.option_start"), "select")
+            .options(years)
+            .value(form.start),
+        Field::new("residual_owner", t.get("business.owner"), "text")
+            .required()
+            .value(form.residual_owner),
+        Field::new("residual_note", t.get("business.residual_note"), "textarea")
+            .value(form.residual_note),
+        Field::new("basis", t.get("business.basis"), "textarea")
+            .value(form.basis)
+            .hint(t.get("business.basis_hint")),
+    ];
+    form_at(
+        ctx,
+        "roles",
+        FormAt {
+            title: format!("{} — {name}", t.get("business.option_edit")),
+            action: format!("/business-cases/{}/options/{n}/edit", c.id()),
+            back: format!("/business-cases/{}", c.id()),
+        },
+        fields,
+        error,
+        t.get("business.save"),
+    )
+}
+
+pub async fn option_form(
+    s: SignedIn,
+    Path((id, n)): Path<(String, usize)>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    let c = load(&ctx, &actor, &id, Action::Write).await?;
+    let form = OptionForm::of(option_at(&ctx, &c, n)?);
+    Ok(option_form_page(&ctx, &c, n, form, None))
+}
+
+/// Saves the case with the option changed, as saving the whole case does (worked out again,
+/// refused with the place of each problem, an approved case never changed).
+pub async fn save_option(
+    s: SignedIn,
+    Path((id, n)): Path<(String, usize)>,
+    Form(form): Form<OptionForm>,
+) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    ctx.check_csrf(&form.csrf)?;
+    let c = load(&ctx, &actor, &id, Action::Write).await?;
+    option_at(&ctx, &c, n)?;
+    let result = match form.apply(&c.case, n) {
+        Ok(case) => {
+            ctx.state
+                .store
+                .save_business_case(&actor, c.id(), case)
+                .await
+        }
+        Err(p) => Err(p.into()),
+    };
+    saved_or_refused(
+        &ctx,
+        result,
+        |saved| format!("/business-cases/{}", saved.id()),
+        |refused| option_form_page(&ctx, &c, n, form, Some(refused)),
+    )
 }

@@ -54,17 +54,10 @@ impl EvaluationForm {
     fn parse(&self) -> Result<EffectRecord, Problem> {
         let mut problems = Vec::new();
         let mut number = |field: &str, text: &str| -> i64 {
-            match text.trim().replace([',', '_'], "").parse::<i64>() {
-                Ok(n) => n,
-                Err(_) => {
-                    problems.push(Problem::new(
-                        "invalid_number",
-                        format!("{field}: 整数で書いてください（{text:?}）"),
-                        format!("{field}: write a whole number ({text:?})"),
-                    ));
-                    0
-                }
-            }
+            super::forms::whole_number(field, text).unwrap_or_else(|p| {
+                problems.push(p);
+                0
+            })
         };
         let record = EffectRecord {
             option: self.option.trim().to_owned(),

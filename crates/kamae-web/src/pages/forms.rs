@@ -125,6 +125,23 @@ pub fn saved_or_refused<T>(
     }
 }
 
+/// A whole number as people type it in a form ("1,200,000", "1200000円", "¥1,200,000"), or a
+/// problem naming the field.
+pub fn whole_number(field: &str, text: &str) -> Result<i64, kamae_core::Problem> {
+    text.trim()
+        .trim_start_matches('¥')
+        .trim_end_matches('円')
+        .replace([',', '_'], "")
+        .parse::<i64>()
+        .map_err(|_| {
+            kamae_core::Problem::new(
+                "invalid_number",
+                format!("{field}: 整数で書いてください（{text:?}）"),
+                format!("{field}: write a whole number ({text:?})"),
+            )
+        })
+}
+
 /// Reads "YYYY-MM-DD / who / what" lines (a migration plan, follow-ups): one entry a line,
 /// blank lines skipped; a bad line is reported with its number and `list` (the list's name).
 pub fn dated_lines(

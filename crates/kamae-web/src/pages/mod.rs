@@ -191,6 +191,10 @@ pub fn routes() -> Router<AppState> {
             "/business-cases/{id}/edit",
             get(business::edit_form).post(business::save),
         )
+        .route(
+            "/business-cases/{id}/options/{n}/edit",
+            get(business::option_form).post(business::save_option),
+        )
         .route("/risk/assessments/{id}/report", get(risk_report::report))
         .route(
             "/risk/assessments/{id}/report.xlsx",
