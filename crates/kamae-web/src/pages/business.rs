@@ -481,6 +481,24 @@ pub async fn create(
     case_saved_or_refused(&ctx, CaseFormAt::new_case(&ctx, &a), form, result)
 }
 
+/// Saves a case as read from a form, or refuses what could not be read, as the store would.
+async fn save_case(
+    ctx: &Ctx,
+    actor: &Actor,
+    c: &BusinessCaseView,
+    read: Result<serde_json::Value, Problem>,
+) -> Result<BusinessCaseView, kamae_store::StoreError> {
+    match read {
+        Ok(case) => {
+            ctx.state
+                .store
+                .save_business_case(actor, c.id(), case)
+                .await
+        }
+        Err(p) => Err(p.into()),
+    }
+}
+
 pub async fn edit_form(s: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
     let c = load(&ctx, &actor, &id, Action::Write).await?;
@@ -499,15 +517,7 @@ pub async fn save(
     let SignedIn { ctx, actor } = s;
     ctx.check_csrf(&form.csrf)?;
     let c = load(&ctx, &actor, &id, Action::Write).await?;
-    let result = match case_json(&form.case) {
-        Ok(case) => {
-            ctx.state
-                .store
-                .save_business_case(&actor, c.id(), case)
-                .await
-        }
-        Err(p) => Err(p.into()),
-    };
+    let result = save_case(&ctx, &actor, &c, case_json(&form.case)).await;
     case_saved_or_refused(&ctx, CaseFormAt::edit(&ctx, &c), form, result)
 }
 
@@ -717,15 +727,7 @@ pub async fn save_option(
     ctx.check_csrf(&form.csrf)?;
     let c = load(&ctx, &actor, &id, Action::Write).await?;
     option_at(&ctx, &c, n)?;
-    let result = match form.apply(&c.case, n) {
-        Ok(case) => {
-            ctx.state
-                .store
-                .save_business_case(&actor, c.id(), case)
-                .await
-        }
-        Err(p) => Err(p.into()),
-    };
+    let result = save_case(&ctx, &actor, &c, form.apply(&c.case, n)).await;
     saved_or_refused(
         &ctx,
         result,
