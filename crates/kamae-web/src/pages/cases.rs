@@ -231,28 +231,28 @@ pub async fn show(s: SignedIn, Path(code): Path<String>) -> Result<Response, Pag
     case_page(&ctx, &actor, &code, None).await
 }
 
-pub async fn new_form(s: SignedIn) -> Result<Response, PageError> {
-    let SignedIn { ctx, actor } = s;
+/// The library is group reference: only who may write that at the group's scope gets its
+/// forms (the store decides again when they are sent).
+fn may_keep_the_library(ctx: &Ctx, actor: &kamae_core::access::Actor) -> Result<(), PageError> {
     super::standard::require_at(
-        &ctx,
-        &actor,
+        ctx,
+        actor,
         RecordKind::GroupReference,
         Action::Write,
         kamae_core::access::Scope::Group,
-    )?;
+    )
+}
+
+pub async fn new_form(s: SignedIn) -> Result<Response, PageError> {
+    let SignedIn { ctx, actor } = s;
+    may_keep_the_library(&ctx, &actor)?;
     let title = ctx.t().get("cases.new").to_owned();
     Ok(case_form_page(&ctx, title, CaseForm::default(), None))
 }
 
 pub async fn edit_form(s: SignedIn, Path(code): Path<String>) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
-    super::standard::require_at(
-        &ctx,
-        &actor,
-        RecordKind::GroupReference,
-        Action::Write,
-        kamae_core::access::Scope::Group,
-    )?;
+    may_keep_the_library(&ctx, &actor)?;
     let (c, _) = ctx
         .state
         .store
