@@ -7,7 +7,7 @@
 //!
 //! 1. counts the uniform random numbers the engine draws for it: the engine takes the
 //!    concrete `Xoshiro256PlusPlus`, so it cannot be handed a counting generator; instead a
-//!    copy of its per-trial sampling (`sim.rs`, `Scenario::year`, for this model only) runs
+//!    copy of its sampling (`sim.rs`, `Scenario::add_years`, for this model only) runs
 //!    on a generator that counts the 64-bit words it gives, on the engine's own streams (one
 //!    per chunk of 16,384 trials, the generator jumped 2^128 steps per chunk). The copy's
 //!    mean and its number of years without loss must equal the engine's bit for bit, which
@@ -139,6 +139,22 @@ impl Pert {
     fn sample<R: Rng>(&self, rng: &mut R) -> f64 {
         self.min + self.span * self.beta.at(rng.random::<f64>())
     }
+
+    /// `out.len()` draws as the engine takes a block of them (`dist.rs`, `Draw::fill`): the
+    /// uniforms of up to 256 draws first, then their quantiles, then the scaling.
+    fn fill<R: Rng>(&self, rng: &mut R, out: &mut [f64]) {
+        let mut uniforms = [0.0; BLOCK];
+        for out in out.chunks_mut(BLOCK) {
+            let us = &mut uniforms[..out.len()];
+            for u in us.iter_mut() {
+                *u = rng.random::<f64>();
+            }
+            self.beta.at_each(us, out);
+            for x in out.iter_mut() {
+                *x = self.min + self.span * *x;
+            }
+        }
+    }
 }
 
 /// The engine's first CDF values compared without branches (`sim.rs`, `STRAIGHT`).
@@ -148,11 +164,11 @@ const BLOCK: usize = 256;
 /// The engine's losses of a trial summed without a branch (`sim.rs`, `SUMMED`).
 const SUMMED: usize = 4;
 
-/// The engine's event count below its inversion limit (`sim.rs`, `poisson_inverted`).
+/// The engine's event count below its inversion limit, from its uniform `u` (`sim.rs`,
+/// `inverted`).
 #[inline]
-fn poisson_inverted<R: Rng>(rng: &mut R, rate: f64) -> u64 {
-    let u: f64 = rng.random();
-    let p0 = ExpNeg::shared().at(rate);
+fn inverted(u: f64, rate: f64) -> u64 {
+    let p0 = ExpNeg::shared().inside(rate);
     let (mut p, mut cdf, mut k) = (p0, p0, 0u64);
     for j in 1..=STRAIGHT {
         k += u64::from(u >= cdf);
@@ -173,9 +189,9 @@ fn poisson_inverted<R: Rng>(rng: &mut R, rate: f64) -> u64 {
     k
 }
 
-/// The copy of the engine's years for this model (`sim.rs`, `Scenario::add_years` on its
-/// path for a Poisson count with a PERT rate and a PERT vulnerability, no controls and no
-/// secondary loss): a block's counts, then its losses.
+/// The copy of the engine's years for this model (`sim.rs`, `Scenario::add_years` with no
+/// controls and no secondary loss): a block of trials at a time, every trial's
+/// vulnerability, then every trial's rate, then every count, then the losses.
 struct Year {
     tef: Pert,
     vulnerability: Pert,
@@ -193,37 +209,42 @@ impl Year {
 
     /// One chunk's year totals.
     fn chunk<R: Words>(&self, rng: &mut R, totals: &mut [f64], tally: &mut Tally) {
+        let mut vulnerability = [0.0; BLOCK];
+        let mut rate = [0.0; BLOCK];
+        let mut us = [0.0; BLOCK];
         let mut counts = [0u64; BLOCK];
         let mut losses: Vec<f64> = Vec::with_capacity(4 * BLOCK);
         for block in totals.chunks_mut(BLOCK) {
-            let counts = &mut counts[..block.len()];
-            let mut events = 0;
-            for c in counts.iter_mut() {
-                let w0 = rng.words();
-                let vulnerability = self.vulnerability.sample(rng).clamp(0.0, 1.0);
-                let w1 = rng.words();
-                let rate = self.tef.sample(rng) * vulnerability;
-                let w2 = rng.words();
-                // The rate stays under 6, far below the engine's inversion limit.
-                *c = if rate <= 0.0 {
-                    0
-                } else {
-                    poisson_inverted(rng, rate)
-                };
-                let w3 = rng.words();
-                tally.vulnerability += w1 - w0;
-                tally.rate += w2 - w1;
-                tally.poisson += w3 - w2;
-                events += *c;
-            }
+            let n = block.len();
             let w0 = rng.words();
-            losses.clear();
-            for _ in 0..events {
-                losses.push(self.magnitude.sample(rng));
+            self.vulnerability.fill(rng, &mut vulnerability[..n]);
+            for v in &mut vulnerability[..n] {
+                *v = v.clamp(0.0, 1.0);
             }
-            tally.magnitude += rng.words() - w0;
+            let w1 = rng.words();
+            self.tef.fill(rng, &mut rate[..n]);
+            for (r, v) in rate[..n].iter_mut().zip(&vulnerability[..n]) {
+                *r *= v;
+            }
+            let w2 = rng.words();
+            // The rate stays under 6, far below the engine's inversion limit: one uniform a
+            // count.
+            for u in &mut us[..n] {
+                *u = rng.random::<f64>();
+            }
+            for ((c, u), r) in counts[..n].iter_mut().zip(&us[..n]).zip(&rate[..n]) {
+                *c = inverted(*u, *r);
+            }
+            let w3 = rng.words();
+            tally.vulnerability += w1 - w0;
+            tally.rate += w2 - w1;
+            tally.poisson += w3 - w2;
+            let events: u64 = counts[..n].iter().sum();
+            losses.clear();
+            losses.resize(events as usize + SUMMED, 0.0);
+            self.magnitude.fill(rng, &mut losses[..events as usize]);
+            tally.magnitude += rng.words() - w3;
             tally.events += events;
-            losses.extend([0.0; SUMMED]);
             let mut at = 0;
             for (total, &c) in block.iter_mut().zip(counts.iter()) {
                 let mut loss = 0.0;
@@ -378,7 +399,7 @@ fn main() {
         ),
         single(
             "Poisson(1.2083) by inversion (e^-λ from a table and a series, one uniform, the first 6 steps without branches; one a trial)",
-            &|r| poisson_inverted(r, black_box(mean_rate)) as f64,
+            &|r| inverted(r.random::<f64>(), black_box(mean_rate)) as f64,
         ),
         single(
             "lognormal90 draw, as the portfolio's (normal quantile table, exp)",

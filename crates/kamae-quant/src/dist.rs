@@ -65,6 +65,57 @@ impl Draw {
     }
 }
 
+impl Draw {
+    /// `out.len()` draws, in order: what as many calls of [`Draw::sample`] give, bit for
+    /// bit. The kinds that take one uniform a draw take them all first, then turn them into
+    /// values in loops without branches, which the compiler can vectorise.
+    pub fn fill(&self, rng: &mut Rng, out: &mut [f64]) {
+        let mut uniforms = [0.0; FILL];
+        for out in out.chunks_mut(FILL) {
+            let us = &mut uniforms[..out.len()];
+            match self {
+                Draw::Const(v) => {
+                    out.fill(*v);
+                    continue;
+                }
+                Draw::Bins { .. } => {
+                    for x in out.iter_mut() {
+                        *x = self.sample(rng);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            for u in us.iter_mut() {
+                *u = rng.random::<f64>();
+            }
+            match self {
+                Draw::Pert { min, span, beta } => {
+                    beta.at_each(us, out);
+                    for x in out.iter_mut() {
+                        *x = min + span * *x;
+                    }
+                }
+                Draw::LogNormal { mu, sigma } => {
+                    standard_normal().at_each(us, out);
+                    for x in out.iter_mut() {
+                        *x = (mu + sigma * *x).exp();
+                    }
+                }
+                Draw::Uniform { min, span } => {
+                    for (x, u) in out.iter_mut().zip(us.iter()) {
+                        *x = min + span * u;
+                    }
+                }
+                Draw::Const(_) | Draw::Bins { .. } => {}
+            }
+        }
+    }
+}
+
+/// Draws turned into values at a time by [`Draw::fill`].
+const FILL: usize = 256;
+
 /// The standard normal's quantile table, built once for every lognormal of every run.
 pub(crate) fn standard_normal() -> &'static Quantiles {
     static TABLE: OnceLock<Quantiles> = OnceLock::new();

@@ -17,6 +17,8 @@ const OCTAVES: usize = 24;
 const KNOTS: usize = CELLS + 1;
 /// Mantissa bits below the ones that pick the cell.
 const FRACTION_BITS: u32 = 52 - CELLS.trailing_zeros();
+/// Cells on both sides.
+const ALL_CELLS: usize = 2 * OCTAVES * CELLS;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Exact {
@@ -57,8 +59,10 @@ impl Exact {
 pub struct Quantiles {
     exact: Exact,
     /// Per side (low, high), per octave, per cell: the cubic's coefficients in the cell's
-    /// own coordinate t ∈ [0, 1), lowest power first, so a draw is three fused steps.
-    cells: Box<[[f64; 4]]>,
+    /// own coordinate t ∈ [0, 1), lowest power first, so a draw is three fused steps. Of a
+    /// fixed size, so that an index clamped to it needs no bounds check and a loop of draws
+    /// can be vectorised.
+    cells: Box<[[f64; 4]; ALL_CELLS]>,
 }
 
 impl Quantiles {
@@ -74,7 +78,8 @@ impl Quantiles {
     }
 
     fn build(exact: Exact) -> Quantiles {
-        let mut cells = Vec::with_capacity(2 * OCTAVES * CELLS);
+        let mut cells = Box::new([[0.0; 4]; ALL_CELLS]);
+        let mut at = 0;
         for high in [false, true] {
             for octave in 0..OCTAVES {
                 let start = 0.25 / f64::from(1u32 << octave);
@@ -89,46 +94,74 @@ impl Quantiles {
                 for pair in knots.windows(2) {
                     let [(q0, d0), (q1, d1)] = [pair[0], pair[1]];
                     // Cubic Hermite through (q0, d0) and (q1, d1), in powers of t.
-                    cells.push([
+                    cells[at] = [
                         q0,
                         d0,
                         3.0 * (q1 - q0) - 2.0 * d0 - d1,
                         2.0 * (q0 - q1) + d0 + d1,
-                    ]);
+                    ];
+                    at += 1;
                 }
             }
         }
-        Quantiles {
-            exact,
-            cells: cells.into_boxed_slice(),
-        }
+        Quantiles { exact, cells }
     }
 
     /// The quantile at `u` ∈ [0, 1).
     #[inline(always)]
     pub fn at(&self, u: f64) -> f64 {
+        let (q, tabled) = self.tabled(u);
+        if tabled { q } else { self.exact_at(u) }
+    }
+
+    /// The quantiles at each of `us`, into `out` (as long): what [`Quantiles::at`] gives,
+    /// bit for bit. The table's loop has no branch, so the compiler can draw several lanes
+    /// at once; the rare `u` beyond the table get their exact quantiles after it.
+    pub fn at_each(&self, us: &[f64], out: &mut [f64]) {
+        let mut beyond = false;
+        for (q, &u) in out.iter_mut().zip(us) {
+            let (tabled_q, tabled) = self.tabled(u);
+            *q = tabled_q;
+            beyond |= !tabled;
+        }
+        if beyond {
+            for (q, &u) in out.iter_mut().zip(us) {
+                if !self.tabled(u).1 {
+                    *q = self.exact_at(u);
+                }
+            }
+        }
+    }
+
+    /// The table's quantile at `u`, and whether `u` is inside the table (if not, the
+    /// quantile is of a clamped cell and must not be used). No branch: which side is a coin
+    /// toss, and a mispredicted branch would cost as much as the rest of the draw.
+    #[inline(always)]
+    fn tabled(&self, u: f64) -> (f64, bool) {
         let high = u >= 0.5;
-        // Without a branch: which side is a coin toss, and a mispredicted branch would
-        // cost as much as the rest of the draw.
         let v = u.min(1.0 - u);
         let bits = v.to_bits();
-        // v ∈ [2^e, 2^(e+1)) with e ≤ −2 (v ≤ 0.5; v = 0.5 falls in the first octave's last
-        // cell through its mantissa).
-        let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
-        let octave = (-2 - e) as usize;
-        if v >= 0.5 || octave >= OCTAVES || v == 0.0 {
-            return self.exact_at(v, high);
-        }
+        // v ∈ [2^e, 2^(e+1)) with e ≤ −2, so the octave −2 − e counts from 0. v = 0.5 (octave
+        // −1, wrapped), v = 0 and v below the last octave fall outside.
+        let octave = 1021u64.wrapping_sub(bits >> 52);
+        let tabled = octave < OCTAVES as u64;
+        let octave = octave.min(OCTAVES as u64 - 1) as usize;
         let mantissa = bits & ((1u64 << 52) - 1);
         let cell = (mantissa >> FRACTION_BITS) as usize;
-        let t = (mantissa & ((1u64 << FRACTION_BITS) - 1)) as f64 / (1u64 << FRACTION_BITS) as f64;
-        let [c0, c1, c2, c3] = self.cells[(usize::from(high) * OCTAVES + octave) * CELLS + cell];
-        c0 + t * (c1 + t * (c2 + t * c3))
+        // t = the bits below the cell's as a fraction, exactly: put in the mantissa of 1.0,
+        // less 1.0.
+        let below = mantissa & ((1u64 << FRACTION_BITS) - 1);
+        let t = f64::from_bits(1f64.to_bits() | (below << (52 - FRACTION_BITS))) - 1.0;
+        let index = (usize::from(high) * OCTAVES + octave) * CELLS + cell;
+        let [c0, c1, c2, c3] = self.cells[index.min(ALL_CELLS - 1)];
+        (c0 + t * (c1 + t * (c2 + t * c3)), tabled)
     }
 
     #[cold]
-    fn exact_at(&self, v: f64, high: bool) -> f64 {
-        self.exact.at(v, high).0
+    #[inline(never)]
+    fn exact_at(&self, u: f64) -> f64 {
+        let high = u >= 0.5;
+        self.exact.at(u.min(1.0 - u), high).0
     }
 }
 
@@ -137,41 +170,52 @@ impl Quantiles {
 /// term left out is below 3e-14 of the whole), without a call to exp.
 #[derive(Debug, Clone)]
 pub struct ExpNeg {
-    steps: Box<[f64]>,
+    /// e^−k/64 for k = 0 ..= 64·LIMIT; of a fixed size, so that a loop of lookups can be
+    /// vectorised.
+    steps: Box<[f64; ExpNeg::SIZE]>,
 }
 
 impl ExpNeg {
     /// The largest x (exclusive) the table covers.
     pub const LIMIT: f64 = 30.0;
     const STEPS: f64 = 64.0;
+    const SIZE: usize = 30 * 64 + 1;
 
     /// The one table, built on first use.
     pub fn shared() -> &'static ExpNeg {
         static TABLE: std::sync::OnceLock<ExpNeg> = std::sync::OnceLock::new();
-        TABLE.get_or_init(|| ExpNeg {
-            steps: (0..=(ExpNeg::LIMIT * ExpNeg::STEPS) as usize)
-                .map(|k| (-(k as f64) / ExpNeg::STEPS).exp())
-                .collect(),
+        TABLE.get_or_init(|| {
+            let mut steps = Box::new([0.0; ExpNeg::SIZE]);
+            for (k, step) in steps.iter_mut().enumerate() {
+                *step = (-(k as f64) / ExpNeg::STEPS).exp();
+            }
+            ExpNeg { steps }
         })
     }
 
-    /// e^−x; x must be in [0, LIMIT) (outside, exp itself answers).
+    /// e^−x (outside [0, LIMIT), exp itself answers).
     #[inline(always)]
     pub fn at(&self, x: f64) -> f64 {
-        let scaled = x * ExpNeg::STEPS;
-        let k = scaled as usize;
-        match self.steps.get(k) {
-            Some(step) if x >= 0.0 => {
-                // Both exact: a multiple of 1/64 taken from x, then divided by a power of 2.
-                let r = (scaled - k as f64) / ExpNeg::STEPS;
-                // In pairs of terms (Estrin's scheme), so that fewer steps wait on each other.
-                let r2 = r * r;
-                let series = (1.0 - r)
-                    + r2 * ((0.5 - r * (1.0 / 6.0)) + r2 * (1.0 / 24.0 - r * (1.0 / 120.0)));
-                step * series
-            }
-            _ => (-x).exp(),
+        if (0.0..ExpNeg::LIMIT).contains(&x) {
+            self.inside(x)
+        } else {
+            (-x).exp()
         }
+    }
+
+    /// e^−x for x in [0, LIMIT), without a branch (outside, a wrong value).
+    #[inline(always)]
+    pub fn inside(&self, x: f64) -> f64 {
+        let scaled = x * ExpNeg::STEPS;
+        let k = scaled as i32;
+        let step = self.steps[(k.max(0) as usize).min(ExpNeg::SIZE - 1)];
+        // Both exact: a multiple of 1/64 taken from x, then divided by a power of 2.
+        let r = (scaled - f64::from(k)) / ExpNeg::STEPS;
+        // In pairs of terms (Estrin's scheme), so that fewer steps wait on each other.
+        let r2 = r * r;
+        let series =
+            (1.0 - r) + r2 * ((0.5 - r * (1.0 / 6.0)) + r2 * (1.0 / 24.0 - r * (1.0 / 120.0)));
+        step * series
     }
 }
 
