@@ -598,3 +598,272 @@ async fn an_option_is_changed_in_a_form_of_its_own() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 404);
 }
+
+/// Posts a form whose fields are built at run time.
+async fn post_pairs(
+    c: &reqwest::Client,
+    s: &Server,
+    path: &str,
+    pairs: &[(String, String)],
+) -> (u16, String, String) {
+    let form: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    post_form(c, s, path, &form).await
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
+    let s = Server::start().await;
+    let ceo = token_for(&s, "ceo@x-apparel.example").await;
+    let (_, list) = send(&s, &ceo, Method::GET, "/api/v1/business-cases", Value::Null).await;
+    let case = list["items"][0].clone();
+    let id = case["artifact"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let place = |starts: &str| {
+        case["case"]["options"]
+            .as_array()
+            .and_then(|l| {
+                l.iter()
+                    .position(|o| o["name"].as_str().is_some_and(|x| x.starts_with(starts)))
+            })
+            .unwrap_or_else(|| panic!("no {starts}: {case}"))
+    };
+    let (waf, brands) = (place("クラウドWAF"), place("初年度のブランドを5つに絞る"));
+    let (status, rejected) = send(
+        &s,
+        &ceo,
+        Method::POST,
+        &format!("/api/v1/approvals/{id}/reject"),
+        serde_json::json!({"reason": "WAFの効果の幅を見直してください"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rejected}");
+    let office = s.signed_in("office@x-apparel.example").await;
+    let read = async || {
+        send(
+            &s,
+            &ceo,
+            Method::GET,
+            &format!("/api/v1/business-cases/{id}"),
+            Value::Null,
+        )
+        .await
+        .1
+    };
+
+    // The form shows the option's effects and plan changes as rows, and empty ones to add.
+    let waf_edit = format!("/business-cases/{id}/options/{waf}/edit");
+    let form = get_text(&office, &s.url(&waf_edit)).await;
+    for shown in [
+        "name=\"effects[0].scenario\"",
+        "<option value=\"R-01\" selected>",
+        "name=\"effects[0].frequency_factor\" value=\"0.2, 0.4, 0.7\"",
+        "name=\"effects[2].scenario\"",
+        "name=\"plan_changes[1].deltas[2]\"",
+        "<option value=\"EC売上\">",
+        "シナリオへの効果",
+    ] {
+        assert!(form.contains(shown), "{shown}: {form}");
+    }
+    let brands_edit = format!("/business-cases/{id}/options/{brands}/edit");
+    let form = get_text(&office, &s.url(&brands_edit)).await;
+    for shown in [
+        "<option value=\"EC売上\" selected>",
+        "name=\"plan_changes[0].deltas[0]\" value=\"-910,000,000\"",
+        "name=\"plan_changes[1].deltas[0]\" value=\"-20,000,000\"",
+        "name=\"plan_changes[3].line\"",
+    ] {
+        assert!(form.contains(shown), "{shown}: {form}");
+    }
+    let csrf = hidden(&form, "_csrf");
+    let waf_form = |rows: &[(&str, &str)]| {
+        let mut all = pairs(&[
+            ("_csrf", &csrf),
+            ("initial_cost", "300,000"),
+            ("yearly_cost", "3,840,000"),
+            ("staff_cost", "0"),
+            ("start", ""),
+            ("residual_owner", "EC事業推進室長"),
+            ("residual_note", "WAFで止められない攻撃のリスクは残る。"),
+            ("basis", "見積り"),
+        ]);
+        all.extend(pairs(rows));
+        all
+    };
+
+    // What cannot be read is named with its row, shown again as typed, and nothing is saved.
+    let (status, _, refused) = post_pairs(
+        &office,
+        &s,
+        &waf_edit,
+        &waf_form(&[
+            ("effects[0].scenario", "R-01"),
+            ("effects[0].frequency_factor", "0.2, x, 0.7"),
+            ("effects[0].magnitude_factor", ""),
+            ("effects[0].delay_years", "0"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("effects[0].frequency_factor: ")
+            && refused.contains("value=\"0.2, x, 0.7\""),
+        "{refused}"
+    );
+    assert_eq!(read().await["case"], case["case"]);
+    // A PERT whose least is above its most is the case check's to refuse, with its path.
+    let (status, _, refused) = post_pairs(
+        &office,
+        &s,
+        &waf_edit,
+        &waf_form(&[
+            ("effects[0].scenario", "R-01"),
+            ("effects[0].frequency_factor", "0.7、0.4、0.2"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains(&format!("options[{waf}].effects[0].frequency_factor")),
+        "{refused}"
+    );
+    assert_eq!(read().await["case"], case["case"]);
+
+    // A PERT typed as people write it is saved and the case worked out again.
+    let (status, _, body) = post_pairs(
+        &office,
+        &s,
+        &waf_edit,
+        &waf_form(&[
+            ("effects[0].scenario", "R-01"),
+            ("effects[0].frequency_factor", "０．０５／0.1／0.2"),
+            ("effects[0].magnitude_factor", ""),
+            ("effects[0].delay_years", "0"),
+            ("effects[1].scenario", ""),
+            ("effects[1].frequency_factor", ""),
+            ("effects[1].magnitude_factor", ""),
+            ("effects[1].delay_years", ""),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let after = read().await;
+    assert_eq!(
+        after["case"]["options"][waf]["effects"],
+        serde_json::json!([{"scenario": "R-01", "frequency_factor": {"pert": [0.05, 0.1, 0.2]}}])
+    );
+    let loss = |v: &Value| option(&v["outcome"], "クラウドWAF")["expected_loss_after"].as_f64();
+    assert!(
+        loss(&after) < loss(&case),
+        "{} {}",
+        after["outcome"],
+        case["outcome"]
+    );
+    // Its plan changes, combinations and citations stay as they were.
+    assert_eq!(
+        after["case"]["options"][brands],
+        case["case"]["options"][brands]
+    );
+
+    // A new row adds an effect; an emptied row removes one.
+    let (status, _, body) = post_pairs(
+        &office,
+        &s,
+        &waf_edit,
+        &waf_form(&[
+            ("effects[0].scenario", "R-01"),
+            ("effects[0].frequency_factor", "0.05, 0.1, 0.2"),
+            ("effects[1].scenario", "R-01"),
+            ("effects[1].magnitude_factor", "0.5"),
+            ("effects[1].delay_years", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let effects = read().await["case"]["options"][waf]["effects"].clone();
+    assert_eq!(
+        effects[1],
+        serde_json::json!({"scenario": "R-01", "magnitude_factor": 0.5, "delay_years": 1}),
+        "{effects}"
+    );
+    assert_eq!(effects.as_array().map(Vec::len), Some(2));
+    let (status, _, body) = post_pairs(
+        &office,
+        &s,
+        &waf_edit,
+        &waf_form(&[
+            ("effects[0].scenario", ""),
+            ("effects[0].frequency_factor", ""),
+            ("effects[0].magnitude_factor", ""),
+            ("effects[0].delay_years", ""),
+            ("effects[1].scenario", "R-01"),
+            ("effects[1].magnitude_factor", "0.5"),
+            ("effects[1].delay_years", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(
+        read().await["case"]["options"][waf]["effects"],
+        serde_json::json!([{"scenario": "R-01", "magnitude_factor": 0.5, "delay_years": 1}])
+    );
+
+    // A plan change's figure: an unreadable one is named with its row and year; one typed
+    // as an account writes a negative is saved, and the option's profit worked out again.
+    let brands_form = |first_year: &str| {
+        pairs(&[
+            ("_csrf", &csrf),
+            ("initial_cost", "0"),
+            ("yearly_cost", "0"),
+            ("staff_cost", "0"),
+            ("start", ""),
+            ("residual_owner", "EC事業推進室長"),
+            ("residual_note", ""),
+            ("basis", "仮定"),
+            ("plan_changes[0].line", "EC売上"),
+            ("plan_changes[0].deltas[0]", "-910,000,000"),
+            ("plan_changes[0].deltas[1]", "0"),
+            ("plan_changes[0].deltas[2]", "0"),
+            ("plan_changes[1].line", "営業利益"),
+            ("plan_changes[1].deltas[0]", first_year),
+            ("plan_changes[1].deltas[1]", ""),
+            ("plan_changes[1].deltas[2]", "0"),
+            ("plan_changes[2].line", ""),
+            ("plan_changes[2].deltas[0]", ""),
+        ])
+    };
+    let before = read().await;
+    let (status, _, refused) =
+        post_pairs(&office, &s, &brands_edit, &brands_form("-9１0百万円")).await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains("plan_changes[1].deltas[0]: ")
+            && refused.contains("value=\"-9１0百万円\""),
+        "{refused}"
+    );
+    assert_eq!(read().await["case"], before["case"]);
+    let (status, _, body) =
+        post_pairs(&office, &s, &brands_edit, &brands_form("△500,000,000円")).await;
+    assert_eq!(status, 303, "{body}");
+    let after = read().await;
+    assert_eq!(
+        after["case"]["options"][brands]["plan_changes"],
+        serde_json::json!([
+            {"line": "EC売上", "deltas": [-910_000_000.0, 0.0, 0.0]},
+            {"line": "営業利益", "deltas": [-500_000_000.0, 0.0, 0.0]}
+        ])
+    );
+    let year_one =
+        |v: &Value| option(&v["outcome"], "初年度のブランドを5つに絞る")["years"][0].clone();
+    assert_ne!(year_one(&after), year_one(&before));
+}

@@ -285,11 +285,12 @@ async fn roles_without_their_workspace_say_so_plainly() {
             && e.contains("href=\"/risk/context\""),
         "{e}"
     );
-    // Role C's is built: business cases, and what is still to come.
+    // Role C's is built: business cases, and nothing said to be still to come.
     let role_c = get_text(&c, &s.url("/roles/c")).await;
     assert!(
         !role_c.contains("この役割の作業画面はまだ作られていません")
-            && role_c.contains("これから加わること")
+            && role_c.contains("使えること")
+            && !role_c.contains("これから加わ")
             && role_c.contains("href=\"/business-cases\""),
         "{role_c}"
     );

@@ -1,8 +1,11 @@
 //! Role C on the web: business cases. A case is started from a risk assessment (its
 //! scenarios), written as JSON (plan, discount rate, options; docs/formats.md), worked out
 //! when saved, and shown as a print-ready page with its charts and as a workbook; an
-//! option's costs, start, owner of the risk left and basis can be changed in a form of their
-//! own. Approval is the investment_plan artifact's own page.
+//! option's costs, start, owner of the risk left, basis, effects on scenarios and plan
+//! changes can be changed in a form of their own. Approval is the investment_plan
+//! artifact's own page.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
@@ -17,7 +20,9 @@ use kamae_store::risk::AssessmentView;
 use serde::Deserialize;
 
 use super::chart::{Series, bars};
-use super::forms::{Field, FormAt, form_at, saved_or_refused, whole_number};
+use super::forms::{
+    Field, FormAt, Rows, figure, form_at, form_with_rows, saved_or_refused, whole_number,
+};
 use super::standard::{download, require_at};
 use super::{Chrome, render};
 use crate::ctx::{Ctx, PageError, SignedIn};
@@ -521,9 +526,9 @@ pub async fn save(
     case_saved_or_refused(&ctx, CaseFormAt::edit(&ctx, &c), form, result)
 }
 
-/// One option's figures and words as a form: its costs, the year it starts, who owns the
-/// risk it leaves and on what it rests. Its effects, plan changes and combinations stay as
-/// the case's JSON has them.
+/// One option as a form: its costs, the year it starts, who owns the risk it leaves, on what
+/// it rests, and its effects on scenarios and changes to the plan as rows. Its name,
+/// combinations and citations stay as the case's JSON has them.
 #[derive(Deserialize, Default)]
 pub struct OptionForm {
     #[serde(default)]
@@ -542,6 +547,10 @@ pub struct OptionForm {
     basis: String,
     #[serde(default, rename = "_csrf")]
     csrf: String,
+    /// The rows' fields by the names the page gives them, which are also the places the
+    /// problems name: `effects[0].frequency_factor`, `plan_changes[1].deltas[2]`.
+    #[serde(flatten)]
+    rows: BTreeMap<String, String>,
 }
 
 /// The option at place `n` of a case's options, or not found.
@@ -555,6 +564,111 @@ fn option_at<'a>(
         .and_then(|o| o.get(n))
         .and_then(|o| o.as_object())
         .ok_or_else(|| ctx.fail(crate::error::Failure::not_found()))
+}
+
+const EFFECTS: &str = "effects";
+const PLAN_CHANGES: &str = "plan_changes";
+/// Empty rows offered after an option's own, to add an effect or a plan change.
+const NEW_ROWS: usize = 2;
+
+/// The rows of the list `list` a form carries, by their place, each with its fields by name
+/// (`scenario`, `deltas[2]`); none when the form carries no row of it.
+fn rows_of<'a>(
+    form: &'a BTreeMap<String, String>,
+    list: &str,
+) -> Option<BTreeMap<usize, BTreeMap<&'a str, &'a str>>> {
+    let mut out: BTreeMap<usize, BTreeMap<&str, &str>> = BTreeMap::new();
+    for (key, value) in form {
+        let Some((n, field)) = key
+            .strip_prefix(list)
+            .and_then(|k| k.strip_prefix('['))
+            .and_then(|k| k.split_once("]."))
+        else {
+            continue;
+        };
+        if let Ok(n) = n.parse::<usize>() {
+            out.entry(n).or_default().insert(field, value.as_str());
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A factor as the form shows it: a number, PERT's three numbers, or (another distribution,
+/// which the form does not spell out) its JSON.
+fn factor_text(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::Number(x)) => x.to_string(),
+        Some(v) => match v.get("pert").and_then(|p| p.as_array()) {
+            Some(p) if v.as_object().is_some_and(|o| o.len() == 1) => p
+                .iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => v.to_string(),
+        },
+    }
+}
+
+/// A factor as typed: empty for none, a number, three numbers (min, mode, max) for PERT, or a
+/// distribution's JSON as [`factor_text`] shows it. Whether it holds as a factor is the case
+/// check's to say, with its path.
+fn read_factor(field: &str, text: &str) -> Result<Option<serde_json::Value>, Problem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.starts_with('{') {
+        return serde_json::from_str(text).map(Some).map_err(|e| {
+            Problem::new(
+                "invalid_number",
+                format!("{field}: JSON として読めません（{e}）"),
+                format!("{field}: not readable as JSON ({e})"),
+            )
+        });
+    }
+    let numbers: Result<Vec<f64>, Problem> = text
+        .split([',', '，', '/', '／', '・', '、', ' ', '　'])
+        .filter(|p| !p.is_empty())
+        .map(|p| figure(field, p))
+        .collect();
+    match numbers.as_deref() {
+        Ok([x]) => Ok(Some(serde_json::Value::from(*x))),
+        Ok([min, mode, max]) => Ok(Some(serde_json::json!({"pert": [min, mode, max]}))),
+        _ => Err(Problem::new(
+            "invalid_number",
+            format!(
+                "{field}: 数か、最小・最頻・最大の3つの数（0.2, 0.4, 0.7）で書いてください（{text:?}）"
+            ),
+            format!(
+                "{field}: write a number, or three numbers min, mode, max as in 0.2, 0.4, 0.7 ({text:?})"
+            ),
+        )),
+    }
+}
+
+/// A plan change's figure as the form shows it: yen grouped as people write them.
+fn delta_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        kamae_core::money::Yen(x as i64)
+            .grouped()
+            .trim_end_matches('円')
+            .to_owned()
+    } else {
+        x.to_string()
+    }
+}
+
+/// The plan's years (or its lines) by name, as the case's JSON has them.
+fn plan_names(case: &serde_json::Value, pointer: &str, key: Option<&str>) -> Vec<String> {
+    case.pointer(pointer)
+        .and_then(|l| l.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|x| key.map_or(Some(x), |k| x.get(k)))
+        .filter_map(|x| x.as_str())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl OptionForm {
@@ -571,6 +685,39 @@ impl OptionForm {
             let x = option.get(key).and_then(|v| v.as_f64()).unwrap_or(0.0);
             format!("{}", x.round() as i64)
         };
+        let list = |key: &str| {
+            option
+                .get(key)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .enumerate()
+        };
+        let mut rows = BTreeMap::new();
+        for (i, e) in list(EFFECTS) {
+            let at = |field: &str| format!("{EFFECTS}[{i}].{field}");
+            let scenario = e
+                .get("scenario")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            rows.insert(at("scenario"), scenario.to_owned());
+            for f in ["frequency_factor", "magnitude_factor"] {
+                rows.insert(at(f), factor_text(e.get(f)));
+            }
+            let delay = e.get("delay_years").and_then(|v| v.as_u64()).unwrap_or(0);
+            rows.insert(at("delay_years"), delay.to_string());
+        }
+        for (i, c) in list(PLAN_CHANGES) {
+            let line = c.get("line").and_then(|v| v.as_str()).unwrap_or_default();
+            rows.insert(format!("{PLAN_CHANGES}[{i}].line"), line.to_owned());
+            let deltas = c.get("deltas").and_then(|v| v.as_array());
+            for (k, x) in deltas.into_iter().flatten().enumerate() {
+                rows.insert(
+                    format!("{PLAN_CHANGES}[{i}].deltas[{k}]"),
+                    delta_text(x.as_f64().unwrap_or(0.0)),
+                );
+            }
+        }
         OptionForm {
             initial_cost: yen("initial_cost"),
             yearly_cost: yen("yearly_cost"),
@@ -580,10 +727,131 @@ impl OptionForm {
             residual_note: text("residual_note"),
             basis: text("basis"),
             csrf: String::new(),
+            rows,
         }
     }
 
-    /// The case with this option changed, or every field that is not a whole number, named.
+    /// A list the form does not carry at all (a client that knows only the option's costs)
+    /// is the option's as it is, so that it is neither dropped nor shown empty.
+    fn keep_lists_of(&mut self, option: &serde_json::Map<String, serde_json::Value>) {
+        let of = OptionForm::of(option).rows;
+        for list in [EFFECTS, PLAN_CHANGES] {
+            if rows_of(&self.rows, list).is_none() {
+                self.rows.extend(
+                    of.iter()
+                        .filter(|(k, _)| k.starts_with(&format!("{list}[")))
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+            }
+        }
+    }
+
+    /// The effects the form's rows give; an empty row is none, and removes the effect it had.
+    fn effects(&self, problems: &mut Vec<Problem>) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        for (i, row) in rows_of(&self.rows, EFFECTS).unwrap_or_default() {
+            let field = |name: &str| row.get(name).map_or("", |v| v.trim());
+            let at = |name: &str| format!("{EFFECTS}[{i}].{name}");
+            let scenario = field("scenario");
+            let delay = field("delay_years");
+            let factors = ["frequency_factor", "magnitude_factor"];
+            if scenario.is_empty()
+                && factors.iter().all(|f| field(f).is_empty())
+                && matches!(delay, "" | "0")
+            {
+                continue;
+            }
+            if scenario.is_empty() {
+                problems.push(Problem::new(
+                    "invalid_business_case",
+                    format!(
+                        "{}: シナリオを選んでください（効果をなくすには、行を空にします）",
+                        at("scenario")
+                    ),
+                    format!(
+                        "{}: choose a scenario (to remove the effect, empty its row)",
+                        at("scenario")
+                    ),
+                ));
+            }
+            let mut effect = serde_json::Map::new();
+            effect.insert("scenario".to_owned(), scenario.into());
+            for f in factors {
+                match read_factor(&at(f), field(f)) {
+                    Ok(Some(v)) => {
+                        effect.insert(f.to_owned(), v);
+                    }
+                    Ok(None) => {}
+                    Err(p) => problems.push(p),
+                }
+            }
+            if !matches!(delay, "" | "0") {
+                match whole_number(&at("delay_years"), delay) {
+                    Ok(years) if years >= 0 => {
+                        effect.insert("delay_years".to_owned(), years.into());
+                    }
+                    Ok(_) => problems.push(Problem::new(
+                        "invalid_number",
+                        format!(
+                            "{}: 0 以上の年数で書いてください（{delay:?}）",
+                            at("delay_years")
+                        ),
+                        format!("{}: write 0 or more years ({delay:?})", at("delay_years")),
+                    )),
+                    Err(p) => problems.push(p),
+                }
+            }
+            out.push(effect.into());
+        }
+        out
+    }
+
+    /// The plan changes the form's rows give, one figure for each of the plan's `years` (an
+    /// empty figure is no change that year); an empty row is none.
+    fn plan_changes(&self, years: usize, problems: &mut Vec<Problem>) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        for (i, row) in rows_of(&self.rows, PLAN_CHANGES).unwrap_or_default() {
+            let line = row.get("line").map_or("", |v| v.trim());
+            let typed: Vec<(&str, &str)> = row
+                .iter()
+                .filter(|(k, v)| k.starts_with("deltas[") && !v.trim().is_empty())
+                .map(|(k, v)| (*k, v.trim()))
+                .collect();
+            if line.is_empty() && typed.is_empty() {
+                continue;
+            }
+            if line.is_empty() {
+                problems.push(Problem::new(
+                    "invalid_business_case",
+                    format!("{PLAN_CHANGES}[{i}].line: 項目を選んでください（計画の変更をなくすには、行を空にします）"),
+                    format!("{PLAN_CHANGES}[{i}].line: choose a line (to remove the change, empty its row)"),
+                ));
+            }
+            let mut deltas = vec![0.0; years];
+            for (name, text) in typed {
+                let at = format!("{PLAN_CHANGES}[{i}].{name}");
+                let year = name
+                    .strip_prefix("deltas[")
+                    .and_then(|k| k.strip_suffix(']'))
+                    .and_then(|k| k.parse::<usize>().ok());
+                match year.and_then(|k| deltas.get_mut(k)) {
+                    Some(slot) => match figure(&at, text) {
+                        Ok(x) => *slot = x,
+                        Err(p) => problems.push(p),
+                    },
+                    None => problems.push(Problem::new(
+                        "invalid_business_case",
+                        format!("{at}: 計画の年度は {years} つです"),
+                        format!("{at}: the plan has {years} years"),
+                    )),
+                }
+            }
+            out.push(serde_json::json!({"line": line, "deltas": deltas}));
+        }
+        out
+    }
+
+    /// The case with this option changed, or every field that cannot be read, named.
     fn apply(&self, case: &serde_json::Value, n: usize) -> Result<serde_json::Value, Problem> {
         let mut problems = Vec::new();
         let mut yen = |field: &str, text: &str| {
@@ -599,6 +867,11 @@ impl OptionForm {
             ("initial_cost", yen("initial_cost", &self.initial_cost)),
             ("yearly_cost", yen("yearly_cost", &self.yearly_cost)),
             ("staff_cost", yen("staff_cost", &self.staff_cost)),
+        ];
+        let years = plan_names(case, "/plan/years", None).len();
+        let lists = [
+            (EFFECTS, self.effects(&mut problems)),
+            (PLAN_CHANGES, self.plan_changes(years, &mut problems)),
         ];
         if let Some(p) = Problem::all("invalid_business_case", &problems) {
             return Err(p);
@@ -631,14 +904,147 @@ impl OptionForm {
         ] {
             option.insert(key.to_owned(), value.trim().into());
         }
+        for (key, list) in lists {
+            if list.is_empty() {
+                option.remove(key);
+            } else {
+                option.insert(key.to_owned(), list.into());
+            }
+        }
         Ok(case)
     }
+}
+
+/// A select's choices: none first, then `names`, and `value` if it is not among them (an
+/// effect naming a scenario the assessment no longer has stays as it was until changed).
+fn choices(names: &[(String, String)], value: &str) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "—".to_owned())];
+    out.extend(names.iter().cloned());
+    if !value.is_empty() && !names.iter().any(|(v, _)| v == value) {
+        out.push((value.to_owned(), value.to_owned()));
+    }
+    out
+}
+
+/// The scenarios a case's effects can name: the codes of its assessment's risks that carry
+/// one, as the store works the case out.
+async fn scenarios_for(
+    ctx: &Ctx,
+    actor: &Actor,
+    c: &BusinessCaseView,
+) -> Result<Vec<(String, String)>, PageError> {
+    let a = ctx
+        .state
+        .store
+        .assessment(actor, c.assessment)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(a.risks
+        .iter()
+        .filter(|r| r.entry.scenario.is_some())
+        .map(|r| {
+            let code = r.entry.code.as_str().to_owned();
+            let label = format!("{code} — {}", r.entry.title);
+            (code, label)
+        })
+        .collect())
+}
+
+/// The option's effects and plan changes as rows, what the form holds first, then
+/// [`NEW_ROWS`] empty ones.
+fn option_rows(
+    ctx: &Ctx,
+    c: &BusinessCaseView,
+    scenarios: &[(String, String)],
+    form: &OptionForm,
+) -> Vec<Rows> {
+    let t = ctx.t();
+    let years = plan_names(&c.case, "/plan/years", None);
+    let lines: Vec<(String, String)> = plan_names(&c.case, "/plan/lines", Some("name"))
+        .into_iter()
+        .map(|l| (l.clone(), l))
+        .collect();
+    let rows = |list: &str| {
+        let held = rows_of(&form.rows, list).unwrap_or_default().into_values();
+        held.chain((0..NEW_ROWS).map(|_| BTreeMap::new()))
+            .enumerate()
+            .collect::<Vec<_>>()
+    };
+    let text =
+        |name: String, label: &str, value: &str| Field::new(name, label, "text").value(value);
+    let effect_columns = [
+        t.get("business.effect_scenario"),
+        t.get("business.frequency_factor"),
+        t.get("business.magnitude_factor"),
+        t.get("business.delay_years"),
+    ];
+    let effects = rows(EFFECTS)
+        .into_iter()
+        .map(|(i, row)| {
+            let value = |f: &str| row.get(f).copied().unwrap_or_default();
+            let at = |f: &str| format!("{EFFECTS}[{i}].{f}");
+            vec![
+                Field::new(at("scenario"), effect_columns[0], "select")
+                    .options(choices(scenarios, value("scenario")))
+                    .value(value("scenario")),
+                text(
+                    at("frequency_factor"),
+                    effect_columns[1],
+                    value("frequency_factor"),
+                ),
+                text(
+                    at("magnitude_factor"),
+                    effect_columns[2],
+                    value("magnitude_factor"),
+                ),
+                text(at("delay_years"), effect_columns[3], value("delay_years")),
+            ]
+        })
+        .collect();
+    let changes = rows(PLAN_CHANGES)
+        .into_iter()
+        .map(|(i, row)| {
+            let line = row.get("line").copied().unwrap_or_default();
+            std::iter::once(
+                Field::new(
+                    format!("{PLAN_CHANGES}[{i}].line"),
+                    t.get("business.line"),
+                    "select",
+                )
+                .options(choices(&lines, line))
+                .value(line),
+            )
+            .chain(years.iter().enumerate().map(|(k, year)| {
+                let name = format!("deltas[{k}]");
+                let value = row.get(name.as_str()).copied().unwrap_or_default();
+                text(format!("{PLAN_CHANGES}[{i}].{name}"), year, value)
+            }))
+            .collect()
+        })
+        .collect();
+    vec![
+        Rows {
+            legend: t.get("business.effects").to_owned(),
+            hint: Some(t.get("business.effects_hint").to_owned()),
+            columns: effect_columns.iter().map(|c| (*c).to_owned()).collect(),
+            rows: effects,
+        },
+        Rows {
+            legend: t.get("business.plan_changes").to_owned(),
+            hint: Some(t.get("business.plan_changes_hint").to_owned()),
+            columns: std::iter::once(t.get("business.line").to_owned())
+                .chain(years.iter().cloned())
+                .collect(),
+            rows: changes,
+        },
+    ]
 }
 
 fn option_form_page(
     ctx: &Ctx,
     c: &BusinessCaseView,
     n: usize,
+    scenarios: &[(String, String)],
     form: OptionForm,
     error: Option<String>,
 ) -> Response {
@@ -653,15 +1059,12 @@ fn option_form_page(
     let years: Vec<(String, String)> =
         std::iter::once((String::new(), t.get("business.from_first_year").to_owned()))
             .chain(
-                c.case
-                    .pointer("/plan/years")
-                    .and_then(|y| y.as_array())
+                plan_names(&c.case, "/plan/years", None)
                     .into_iter()
-                    .flatten()
-                    .filter_map(|y| y.as_str())
-                    .map(|y| (y.to_owned(), y.to_owned())),
+                    .map(|y| (y.clone(), y)),
             )
             .collect();
+    let lists = option_rows(ctx, c, scenarios, &form);
     let yen = |name: &'static str, label: &str, value: String| {
         Field::new(name, label, "text")
             .required()
@@ -692,7 +1095,7 @@ fn option_form_page(
             .value(form.basis)
             .hint(t.get("business.basis_hint")),
     ];
-    form_at(
+    form_with_rows(
         ctx,
         "roles",
         FormAt {
@@ -701,6 +1104,7 @@ fn option_form_page(
             back: format!("/business-cases/{}", c.id()),
         },
         fields,
+        lists,
         error,
         t.get("business.save"),
     )
@@ -713,7 +1117,8 @@ pub async fn option_form(
     let SignedIn { ctx, actor } = s;
     let c = load(&ctx, &actor, &id, Action::Write).await?;
     let form = OptionForm::of(option_at(&ctx, &c, n)?);
-    Ok(option_form_page(&ctx, &c, n, form, None))
+    let scenarios = scenarios_for(&ctx, &actor, &c).await?;
+    Ok(option_form_page(&ctx, &c, n, &scenarios, form, None))
 }
 
 /// Saves the case with the option changed, as saving the whole case does (worked out again,
@@ -721,17 +1126,18 @@ pub async fn option_form(
 pub async fn save_option(
     s: SignedIn,
     Path((id, n)): Path<(String, usize)>,
-    Form(form): Form<OptionForm>,
+    Form(mut form): Form<OptionForm>,
 ) -> Result<Response, PageError> {
     let SignedIn { ctx, actor } = s;
     ctx.check_csrf(&form.csrf)?;
     let c = load(&ctx, &actor, &id, Action::Write).await?;
-    option_at(&ctx, &c, n)?;
+    form.keep_lists_of(option_at(&ctx, &c, n)?);
+    let scenarios = scenarios_for(&ctx, &actor, &c).await?;
     let result = save_case(&ctx, &actor, &c, form.apply(&c.case, n)).await;
     saved_or_refused(
         &ctx,
         result,
         |saved| format!("/business-cases/{}", saved.id()),
-        |refused| option_form_page(&ctx, &c, n, form, Some(refused)),
+        |refused| option_form_page(&ctx, &c, n, &scenarios, form, Some(refused)),
     )
 }

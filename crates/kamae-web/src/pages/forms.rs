@@ -9,7 +9,8 @@ use super::{Chrome, refusal, render};
 use crate::ctx::{Ctx, PageError};
 
 pub struct Field {
-    pub name: &'static str,
+    /// Owned, so that rows repeated in a form can be told apart (`effects[0].scenario`).
+    pub name: String,
     pub label: String,
     /// `text`, `email`, `date`, `number`, `select`, `checkbox`, `password`, `textarea`.
     pub kind: &'static str,
@@ -20,9 +21,9 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(name: &'static str, label: &str, kind: &'static str) -> Field {
+    pub fn new(name: impl Into<String>, label: &str, kind: &'static str) -> Field {
         Field {
-            name,
+            name: name.into(),
             label: label.to_owned(),
             kind,
             value: String::new(),
@@ -57,6 +58,15 @@ impl Field {
     }
 }
 
+/// A list a form edits row by row (an option's effects): a table whose columns are the
+/// fields of each row, the labels its headings.
+pub struct Rows {
+    pub legend: String,
+    pub hint: Option<String>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Field>>,
+}
+
 #[derive(Template)]
 #[template(path = "form.html")]
 pub struct FormPage<'a> {
@@ -64,6 +74,8 @@ pub struct FormPage<'a> {
     pub title: String,
     pub action: String,
     pub fields: Vec<Field>,
+    /// Shown after the fields.
+    pub lists: Vec<Rows>,
     pub error: Option<String>,
     pub submit: String,
     pub back: String,
@@ -91,6 +103,19 @@ pub fn form_at(
     error: Option<String>,
     submit: &str,
 ) -> Response {
+    form_with_rows(ctx, active, at, fields, Vec::new(), error, submit)
+}
+
+/// [`form_at`] with lists edited row by row after its fields.
+pub fn form_with_rows(
+    ctx: &Ctx,
+    active: &'static str,
+    at: FormAt,
+    fields: Vec<Field>,
+    lists: Vec<Rows>,
+    error: Option<String>,
+    submit: &str,
+) -> Response {
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -102,6 +127,7 @@ pub fn form_at(
             title: at.title,
             action: at.action,
             fields,
+            lists,
             error,
             submit: submit.to_owned(),
             back: at.back,
@@ -125,15 +151,46 @@ pub fn saved_or_refused<T>(
     }
 }
 
-/// A whole number as people type it in a form ("1,200,000", "1200000円", "¥1,200,000"), or a
-/// problem naming the field.
-pub fn whole_number(field: &str, text: &str) -> Result<i64, kamae_core::Problem> {
-    text.trim()
+/// A figure as people type it in a form: "1,200,000", "1200000円", "¥1,200,000", full-width
+/// digits, "△1,200,000" or "▲…" for a negative (as Japanese accounts write one), decimals; or
+/// a problem naming the field.
+pub fn figure(field: &str, text: &str) -> Result<f64, kamae_core::Problem> {
+    let plain: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '－' | '−' | '△' | '▲' => '-',
+            '＋' => '+',
+            '￥' => '¥',
+            c => c,
+        })
+        .collect();
+    plain
         .trim_start_matches('¥')
         .trim_end_matches('円')
-        .replace([',', '_'], "")
-        .parse::<i64>()
-        .map_err(|_| {
+        .replace([',', '，', '_'], "")
+        .replace("-¥", "-")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| {
+            kamae_core::Problem::new(
+                "invalid_number",
+                format!("{field}: 数で書いてください（{text:?}）"),
+                format!("{field}: write a number ({text:?})"),
+            )
+        })
+}
+
+/// A whole number as people type it in a form ([`figure`]), or a problem naming the field.
+pub fn whole_number(field: &str, text: &str) -> Result<i64, kamae_core::Problem> {
+    figure(field, text)
+        .ok()
+        .filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15)
+        .map(|x| x as i64)
+        .ok_or_else(|| {
             kamae_core::Problem::new(
                 "invalid_number",
                 format!("{field}: 整数で書いてください（{text:?}）"),
@@ -180,4 +237,32 @@ pub fn dated_lines(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{figure, whole_number};
+
+    #[test]
+    fn figures_are_read_as_people_write_them() {
+        for (text, x) in [
+            ("1,200,000", 1_200_000.0),
+            ("¥1,200,000", 1_200_000.0),
+            ("1200000円", 1_200_000.0),
+            ("-1,200,000", -1_200_000.0),
+            ("-¥1,200,000", -1_200_000.0),
+            ("△1,200,000", -1_200_000.0),
+            ("１，２００，０００円", 1_200_000.0),
+            ("－０．００５", -0.005),
+            (" 0.4 ", 0.4),
+        ] {
+            assert_eq!(figure("f", text).ok(), Some(x), "{text}");
+        }
+        for text in ["", "x", "月100万円", "NaN", "inf", "1.2.3"] {
+            assert!(figure("f", text).is_err(), "{text}");
+        }
+        assert_eq!(whole_number("f", "¥24,000,000").ok(), Some(24_000_000));
+        let refused = whole_number("yearly_cost", "1.5").err();
+        assert!(refused.is_some_and(|p| p.en.starts_with("yearly_cost:")));
+    }
 }

@@ -415,6 +415,7 @@ async fn show_form(
         title,
         action: format!("/org/new/{what}"),
         fields,
+        lists: Vec::new(),
         error,
         submit: ctx.t().get("org.add").to_owned(),
         back: back.to_owned(),

@@ -85,7 +85,8 @@ pub async fn role_page(s: SignedIn, Path(letter): Path<String>) -> Result<Respon
                 ("/quant/editor", t.get("quant.editor_title")),
             ],
             t.get("role.not_built_c"),
-            t.get("role.still_to_come"),
+            // Nothing of role C's own is still to come: the card says what works.
+            t.get("role.what_works"),
         ),
         RoleArea::E => (
             vec![
