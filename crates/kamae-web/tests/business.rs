@@ -490,6 +490,48 @@ async fn the_scenario_editor_runs_what_is_written() {
     );
 }
 
+/// The demo's business case (story 2's, waiting for the CEO) as the API gives it, and its id.
+async fn story_two_case(s: &Server, token: &str) -> (Value, String) {
+    let (_, list) = send(s, token, Method::GET, "/api/v1/business-cases", Value::Null).await;
+    let case = list["items"][0].clone();
+    let id = case["artifact"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (case, id)
+}
+
+/// The case as it is now.
+async fn case_now(s: &Server, token: &str, id: &str) -> Value {
+    let path = format!("/api/v1/business-cases/{id}");
+    send(s, token, Method::GET, &path, Value::Null).await.1
+}
+
+/// The place among the case's options of the one whose name starts so.
+fn place(case: &Value, starts: &str) -> usize {
+    case["case"]["options"]
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .position(|o| o["name"].as_str().is_some_and(|x| x.starts_with(starts)))
+        })
+        .unwrap_or_else(|| panic!("no {starts}: {case}"))
+}
+
+/// The CEO sends the case back, so that it can change again.
+async fn send_back(s: &Server, ceo: &str, id: &str, reason: &str) {
+    let path = format!("/api/v1/approvals/{id}/reject");
+    let (status, rejected) = send(
+        s,
+        ceo,
+        Method::POST,
+        &path,
+        serde_json::json!({"reason": reason}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rejected}");
+}
+
 /// An option is changed in a form of its own: yen as people type them, the case worked out
 /// again and shown; a field that is not a number is named and nothing is saved; an option
 /// that is not there is not found.
@@ -497,37 +539,22 @@ async fn the_scenario_editor_runs_what_is_written() {
 async fn an_option_is_changed_in_a_form_of_its_own() {
     let s = Server::start().await;
     let ceo = token_for(&s, "ceo@x-apparel.example").await;
-    let (_, list) = send(&s, &ceo, Method::GET, "/api/v1/business-cases", Value::Null).await;
-    let case = &list["items"][0];
-    let id = case["artifact"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let n = case["case"]["options"]
-        .as_array()
-        .and_then(|l| {
-            l.iter().position(|o| {
-                o["name"]
-                    .as_str()
-                    .is_some_and(|x| x.starts_with("クラウドWAF"))
-            })
-        })
-        .unwrap_or_else(|| panic!("no cloud WAF: {case}"));
+    let (case, id) = story_two_case(&s, &ceo).await;
+    let case = &case;
+    let n = place(case, "クラウドWAF");
     let cost_before = option(&case["outcome"], "クラウドWAF")["cost"].as_f64();
     // Waiting for the CEO it does not change: no form is offered. Sent back, it can.
     let office = s.signed_in("office@x-apparel.example").await;
     let edit = format!("/business-cases/{id}/options/{n}/edit");
     let page = get_text(&office, &s.url(&format!("/business-cases/{id}"))).await;
     assert!(!page.contains(&edit), "{page}");
-    let (status, rejected) = send(
+    send_back(
         &s,
         &ceo,
-        Method::POST,
-        &format!("/api/v1/approvals/{id}/reject"),
-        serde_json::json!({"reason": "クラウドWAFの年間費用を見積りで確かめてください"}),
+        &id,
+        "クラウドWAFの年間費用を見積りで確かめてください",
     )
     .await;
-    assert_eq!(status, 200, "{rejected}");
     let page = get_text(&office, &s.url(&format!("/business-cases/{id}"))).await;
     assert!(page.contains(&format!("href=\"{edit}\"")), "{page}");
     let form = get_text(&office, &s.url(&edit)).await;
@@ -556,15 +583,7 @@ async fn an_option_is_changed_in_a_form_of_its_own() {
         refused.contains("yearly_cost") && refused.contains("月100万円"),
         "{refused}"
     );
-    let (_, unchanged) = send(
-        &s,
-        &ceo,
-        Method::GET,
-        &format!("/api/v1/business-cases/{id}"),
-        Value::Null,
-    )
-    .await;
-    assert_eq!(unchanged["case"], case["case"]);
+    assert_eq!(case_now(&s, &ceo, &id).await["case"], case["case"]);
     let good = fields("¥24,000,000");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, location, body) = post_form(&office, &s, &edit, &good).await;
@@ -573,14 +592,7 @@ async fn an_option_is_changed_in_a_form_of_its_own() {
         (303, format!("/business-cases/{id}").as_str()),
         "{body}"
     );
-    let (_, after) = send(
-        &s,
-        &ceo,
-        Method::GET,
-        &format!("/api/v1/business-cases/{id}"),
-        Value::Null,
-    )
-    .await;
+    let after = case_now(&s, &ceo, &id).await;
     let changed = &after["case"]["options"][n];
     assert_eq!(changed["yearly_cost"], 24_000_000, "{changed}");
     assert_eq!(changed["basis"], "ベンダー見積り（2026年11月）");
@@ -623,43 +635,14 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
     let s = Server::start().await;
     let ceo = token_for(&s, "ceo@x-apparel.example").await;
-    let (_, list) = send(&s, &ceo, Method::GET, "/api/v1/business-cases", Value::Null).await;
-    let case = list["items"][0].clone();
-    let id = case["artifact"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let place = |starts: &str| {
-        case["case"]["options"]
-            .as_array()
-            .and_then(|l| {
-                l.iter()
-                    .position(|o| o["name"].as_str().is_some_and(|x| x.starts_with(starts)))
-            })
-            .unwrap_or_else(|| panic!("no {starts}: {case}"))
-    };
-    let (waf, brands) = (place("クラウドWAF"), place("初年度のブランドを5つに絞る"));
-    let (status, rejected) = send(
-        &s,
-        &ceo,
-        Method::POST,
-        &format!("/api/v1/approvals/{id}/reject"),
-        serde_json::json!({"reason": "WAFの効果の幅を見直してください"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{rejected}");
+    let (case, id) = story_two_case(&s, &ceo).await;
+    let (waf, brands) = (
+        place(&case, "クラウドWAF"),
+        place(&case, "初年度のブランドを5つに絞る"),
+    );
+    send_back(&s, &ceo, &id, "WAFの効果の幅を見直してください").await;
     let office = s.signed_in("office@x-apparel.example").await;
-    let read = async || {
-        send(
-            &s,
-            &ceo,
-            Method::GET,
-            &format!("/api/v1/business-cases/{id}"),
-            Value::Null,
-        )
-        .await
-        .1
-    };
+    let read = async || case_now(&s, &ceo, &id).await;
 
     // The form shows the option's effects and plan changes as rows, and empty ones to add.
     let waf_edit = format!("/business-cases/{id}/options/{waf}/edit");
@@ -701,18 +684,16 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
         all
     };
 
+    let post_waf =
+        async |rows: &[(&str, &str)]| post_pairs(&office, &s, &waf_edit, &waf_form(rows)).await;
+
     // What cannot be read is named with its row, shown again as typed, and nothing is saved.
-    let (status, _, refused) = post_pairs(
-        &office,
-        &s,
-        &waf_edit,
-        &waf_form(&[
-            ("effects[0].scenario", "R-01"),
-            ("effects[0].frequency_factor", "0.2, x, 0.7"),
-            ("effects[0].magnitude_factor", ""),
-            ("effects[0].delay_years", "0"),
-        ]),
-    )
+    let (status, _, refused) = post_waf(&[
+        ("effects[0].scenario", "R-01"),
+        ("effects[0].frequency_factor", "0.2, x, 0.7"),
+        ("effects[0].magnitude_factor", ""),
+        ("effects[0].delay_years", "0"),
+    ])
     .await;
     assert_eq!(status, 422);
     assert!(
@@ -722,15 +703,10 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
     );
     assert_eq!(read().await["case"], case["case"]);
     // A PERT whose least is above its most is the case check's to refuse, with its path.
-    let (status, _, refused) = post_pairs(
-        &office,
-        &s,
-        &waf_edit,
-        &waf_form(&[
-            ("effects[0].scenario", "R-01"),
-            ("effects[0].frequency_factor", "0.7、0.4、0.2"),
-        ]),
-    )
+    let (status, _, refused) = post_waf(&[
+        ("effects[0].scenario", "R-01"),
+        ("effects[0].frequency_factor", "0.7、0.4、0.2"),
+    ])
     .await;
     assert_eq!(status, 422);
     assert!(
@@ -740,21 +716,16 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
     assert_eq!(read().await["case"], case["case"]);
 
     // A PERT typed as people write it is saved and the case worked out again.
-    let (status, _, body) = post_pairs(
-        &office,
-        &s,
-        &waf_edit,
-        &waf_form(&[
-            ("effects[0].scenario", "R-01"),
-            ("effects[0].frequency_factor", "０．０５／0.1／0.2"),
-            ("effects[0].magnitude_factor", ""),
-            ("effects[0].delay_years", "0"),
-            ("effects[1].scenario", ""),
-            ("effects[1].frequency_factor", ""),
-            ("effects[1].magnitude_factor", ""),
-            ("effects[1].delay_years", ""),
-        ]),
-    )
+    let (status, _, body) = post_waf(&[
+        ("effects[0].scenario", "R-01"),
+        ("effects[0].frequency_factor", "０．０５／0.1／0.2"),
+        ("effects[0].magnitude_factor", ""),
+        ("effects[0].delay_years", "0"),
+        ("effects[1].scenario", ""),
+        ("effects[1].frequency_factor", ""),
+        ("effects[1].magnitude_factor", ""),
+        ("effects[1].delay_years", ""),
+    ])
     .await;
     assert_eq!(status, 303, "{body}");
     let after = read().await;
@@ -776,18 +747,13 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
     );
 
     // A new row adds an effect; an emptied row removes one.
-    let (status, _, body) = post_pairs(
-        &office,
-        &s,
-        &waf_edit,
-        &waf_form(&[
-            ("effects[0].scenario", "R-01"),
-            ("effects[0].frequency_factor", "0.05, 0.1, 0.2"),
-            ("effects[1].scenario", "R-01"),
-            ("effects[1].magnitude_factor", "0.5"),
-            ("effects[1].delay_years", "1"),
-        ]),
-    )
+    let (status, _, body) = post_waf(&[
+        ("effects[0].scenario", "R-01"),
+        ("effects[0].frequency_factor", "0.05, 0.1, 0.2"),
+        ("effects[1].scenario", "R-01"),
+        ("effects[1].magnitude_factor", "0.5"),
+        ("effects[1].delay_years", "1"),
+    ])
     .await;
     assert_eq!(status, 303, "{body}");
     let effects = read().await["case"]["options"][waf]["effects"].clone();
@@ -797,20 +763,15 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
         "{effects}"
     );
     assert_eq!(effects.as_array().map(Vec::len), Some(2));
-    let (status, _, body) = post_pairs(
-        &office,
-        &s,
-        &waf_edit,
-        &waf_form(&[
-            ("effects[0].scenario", ""),
-            ("effects[0].frequency_factor", ""),
-            ("effects[0].magnitude_factor", ""),
-            ("effects[0].delay_years", ""),
-            ("effects[1].scenario", "R-01"),
-            ("effects[1].magnitude_factor", "0.5"),
-            ("effects[1].delay_years", "1"),
-        ]),
-    )
+    let (status, _, body) = post_waf(&[
+        ("effects[0].scenario", ""),
+        ("effects[0].frequency_factor", ""),
+        ("effects[0].magnitude_factor", ""),
+        ("effects[0].delay_years", ""),
+        ("effects[1].scenario", "R-01"),
+        ("effects[1].magnitude_factor", "0.5"),
+        ("effects[1].delay_years", "1"),
+    ])
     .await;
     assert_eq!(status, 303, "{body}");
     assert_eq!(
