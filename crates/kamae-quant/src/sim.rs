@@ -16,8 +16,9 @@ use crate::table::ExpNeg;
 const CHUNK: usize = 1 << 14;
 /// Trials whose counts are drawn before their losses.
 const BLOCK: usize = 256;
-/// Losses of a trial summed without a branch.
+/// Losses of a trial summed without a branch (in pairs, by `summed_by`).
 const SUMMED: usize = 4;
+const _: () = assert!(SUMMED == 4);
 /// The loss exceedance curve has at least this many points.
 const LEC_POINTS: usize = 60;
 
@@ -459,24 +460,60 @@ impl Scenario {
 /// Adds each trial's losses (`counts[i]` of them, in order in `losses`, which has
 /// [`SUMMED`] spare places at its end) times its factor to its total, and returns their sum.
 /// A trial's first losses are added whatever its count, those past it masked to +0.0
-/// (which adds nothing, bit for bit): the same sum as a loop, without its misprediction.
+/// (which adds nothing, bit for bit), in pairs: a loop would be mispredicted about once a
+/// trial, and one long chain of additions would wait on itself.
 fn summed(block: &mut [f64], counts: &[u64], factors: &[f64], losses: &[f64]) -> f64 {
-    let mut sum = 0.0;
+    if factors.iter().all(|f| *f == 1.0) {
+        // Without the factors' multiplications, which would change no bit.
+        summed_by(block, counts, losses, |_| 1.0, |x, _| x)
+    } else {
+        summed_by(block, counts, losses, |i| factors[i], |x, f| x * f)
+    }
+}
+
+#[inline(always)]
+fn summed_by(
+    block: &mut [f64],
+    counts: &[u64],
+    losses: &[f64],
+    factor: impl Fn(usize) -> f64,
+    times: impl Fn(f64, f64) -> f64,
+) -> f64 {
+    let mut sums = [0.0; 4];
     let mut at = 0;
-    for ((total, &c), &factor) in block.iter_mut().zip(counts).zip(factors) {
-        let mut loss = 0.0;
-        for (k, x) in losses[at..at + SUMMED].iter().enumerate() {
+    for (i, (total, &c)) in block.iter_mut().zip(counts).enumerate() {
+        let f = factor(i);
+        let mut first = [0.0; SUMMED];
+        for (k, (m, x)) in first.iter_mut().zip(&losses[at..at + SUMMED]).enumerate() {
             let keep = u64::from((k as u64) < c).wrapping_neg();
-            loss += f64::from_bits(x.to_bits() & keep) * factor;
+            *m = times(f64::from_bits(x.to_bits() & keep), f);
         }
+        let mut loss = (first[0] + first[1]) + (first[2] + first[3]);
         for x in losses.get(at + SUMMED..at + c as usize).unwrap_or(&[]) {
-            loss += x * factor;
+            loss += times(*x, f);
         }
         at += c as usize;
         *total += loss;
-        sum += loss;
+        sums[i % 4] += loss;
     }
-    sum
+    (sums[0] + sums[1]) + (sums[2] + sums[3])
+}
+
+/// The sum of `f` of each of `values`, value i in running sum i mod 4: one chain of
+/// additions would wait on itself. The order is fixed, so the same values give the same bits.
+fn sum_of(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut sums = [0.0; 4];
+    let fours = values.chunks_exact(4);
+    let rest = fours.remainder();
+    for four in fours {
+        for (s, x) in sums.iter_mut().zip(four) {
+            *s += f(*x);
+        }
+    }
+    for (s, x) in sums.iter_mut().zip(rest) {
+        *s += f(*x);
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -533,9 +570,9 @@ struct Chunk {
 
 impl Chunk {
     fn new(totals: Vec<f64>, sums: Vec<f64>) -> Chunk {
-        let sum: f64 = totals.iter().sum();
+        let sum = sum_of(&totals, |x| x);
         let mean = sum / totals.len().max(1) as f64;
-        let m2 = totals.iter().map(|x| (x - mean) * (x - mean)).sum();
+        let m2 = sum_of(&totals, |x| (x - mean) * (x - mean));
         // Without branches: about a third of the years may be without loss, at random.
         let (mut zero, mut low, mut high) = (0, f64::INFINITY, f64::NEG_INFINITY);
         for &x in &totals {
