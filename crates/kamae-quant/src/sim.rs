@@ -661,7 +661,10 @@ impl Compiled {
         // kind of draw, with its parameters at hand.
         let work = |(i, mut rng): (usize, Rng)| {
             let n = CHUNK.min(trials - i * CHUNK);
+            // Zeros written, not only allocated: a chunk's totals are fresh pages, and pages
+            // first read (as the first scenario's `+=` would) and then written fault twice.
             let mut totals = vec![0.0; n];
+            totals.fill(std::hint::black_box(0.0));
             let sums = self
                 .scenarios
                 .iter()
@@ -682,6 +685,7 @@ impl Compiled {
         };
         let counted = || {
             let mut all = vec![0usize; BUCKETS];
+            all.fill(std::hint::black_box(0));
             for h in &counts {
                 if let Ok(h) = h.lock() {
                     for (a, k) in all.iter_mut().zip(h.iter()) {
