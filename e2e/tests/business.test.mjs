@@ -1,7 +1,8 @@
 // Role C in the browser: X社's CEO finds the business case from role C's page, sees the
 // options compared with their charts and the risk left with its owner, prints it without the
-// menus, and approves it on its approval page; the register's quantitative view draws the
-// loss exceedance curve.
+// menus, and sends it back; a newcomer in the office changes an option's effect in its form
+// and sends it again; the CEO approves it and downloads the workbook; the register's
+// quantitative view draws the loss exceedance curve.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('role C: the business case compares the options in the plan\'s numbers and is approved', async () => {
+test('role C: the business case compares the options in the plan\'s numbers, is changed in a form, approved and exported', async () => {
   const ceo = await newPage(browser);
   assert.equal(await signIn(ceo, CEO), '/');
   await ceo.goto('/roles/c');
@@ -41,10 +42,44 @@ test('role C: the business case compares the options in the plan\'s numbers and 
   assert.ok(await ceo.locator('#compared').isVisible());
   await ceo.emulateMedia({ media: 'screen' });
 
+  // The CEO sends it back: the cloud WAF's effect is to be looked at again.
   await clickAndLoad(ceo, ceo.locator('a#approval'));
   assert.equal(pathOf(ceo), `/artifacts/${id}`);
+  await ceo.locator('#reject-form textarea[name="reason"]').fill('クラウドWAFの効果の幅を見直してください');
+  await clickAndLoad(ceo, ceo.locator('#reject-form button[type="submit"]'));
+  assert.equal(await artifactState(ceo), 'rejected');
+
+  // A newcomer in the CISO office changes the WAF's effect in the option's own form, with
+  // no JSON, sees the comparison worked out again, and sends the case again.
+  const office = await newPage(browser);
+  assert.equal(await signIn(office, 'office@x-apparel.example'), '/');
+  await office.goto(`/business-cases/${id}`);
+  const wafAfter = office.locator('#compared tbody tr')
+    .filter({ has: office.locator('th', { hasText: /^クラウドWAF$/ }) })
+    .locator('td').nth(2);
+  const lossBefore = (await wafAfter.textContent()).trim();
+  await clickAndLoad(office, office.locator('h3', { hasText: /^クラウドWAF/ }).locator('a[id^="edit-option-"]'));
+  const factor = office.locator('input[name="effects[0].frequency_factor"]');
+  assert.equal(await factor.inputValue(), '0.2, 0.4, 0.7');
+  await factor.fill('0.05、0.1、0.2');
+  await screenshot(office, 'business-case-option-form');
+  await clickAndLoad(office, office.locator('main form button[type="submit"]'));
+  assert.equal(pathOf(office), `/business-cases/${id}`);
+  const lossAfter = (await wafAfter.textContent()).trim();
+  assert.notEqual(lossAfter, lossBefore, 'a stronger WAF leaves another expected loss');
+  await artifactStep(office, id, 'submit');
+  assert.equal(await artifactState(office), 'submitted');
+  await office.close();
+
+  await ceo.goto(`/artifacts/${id}`);
   await artifactStep(ceo, id, 'approve');
   assert.equal(await artifactState(ceo), 'approved');
+
+  // And exported as a workbook (an XLSX file is a zip: it starts with "PK").
+  const xlsx = await ceo.request.get(`/business-cases/${id}/case.xlsx`);
+  assert.equal(xlsx.status(), 200);
+  assert.match(xlsx.headers()['content-type'], /spreadsheetml/);
+  assert.equal((await xlsx.body()).subarray(0, 2).toString(), 'PK');
 
   // The register's quantitative view, from the assessment the case weighs.
   await ceo.goto(`/business-cases/${id}`);

@@ -651,6 +651,7 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
         "name=\"effects[0].scenario\"",
         "<option value=\"R-01\" selected>",
         "name=\"effects[0].frequency_factor\" value=\"0.2, 0.4, 0.7\"",
+        "name=\"yearly_cost\" value=\"3,840,000\"",
         "name=\"effects[2].scenario\"",
         "name=\"plan_changes[1].deltas[2]\"",
         "<option value=\"EC売上\">",

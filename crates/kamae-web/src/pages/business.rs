@@ -647,8 +647,9 @@ fn read_factor(field: &str, text: &str) -> Result<Option<serde_json::Value>, Pro
     }
 }
 
-/// A plan change's figure as the form shows it: yen grouped as people write them.
-fn delta_text(x: f64) -> String {
+/// A figure as the form shows it: whole yen grouped as people write them, a fraction (a
+/// share's change) as it is.
+fn figure_text(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         kamae_core::money::Yen(x as i64)
             .grouped()
@@ -681,9 +682,15 @@ impl OptionForm {
                 .to_owned()
         };
         // Yen as a whole number, as the form asks for them back.
+        // Whole yen (as the form reads them back), grouped as the plan changes' figures are.
         let yen = |key: &str| {
-            let x = option.get(key).and_then(|v| v.as_f64()).unwrap_or(0.0);
-            format!("{}", x.round() as i64)
+            figure_text(
+                option
+                    .get(key)
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0)
+                    .round(),
+            )
         };
         let list = |key: &str| {
             option
@@ -714,7 +721,7 @@ impl OptionForm {
             for (k, x) in deltas.into_iter().flatten().enumerate() {
                 rows.insert(
                     format!("{PLAN_CHANGES}[{i}].deltas[{k}]"),
-                    delta_text(x.as_f64().unwrap_or(0.0)),
+                    figure_text(x.as_f64().unwrap_or(0.0)),
                 );
             }
         }
