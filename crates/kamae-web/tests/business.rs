@@ -715,6 +715,22 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
         "{refused}"
     );
     assert_eq!(read().await["case"], case["case"]);
+    // After an emptied row, the rows are numbered as they are saved: the problem's place is
+    // the row the page shows again.
+    let (status, _, refused) = post_waf(&[
+        ("effects[0].scenario", ""),
+        ("effects[0].delay_years", "0"),
+        ("effects[1].scenario", "R-01"),
+        ("effects[1].frequency_factor", "0.7、0.4、0.2"),
+    ])
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        refused.contains(&format!("options[{waf}].effects[0].frequency_factor"))
+            && refused.contains("name=\"effects[0].frequency_factor\" value=\"0.7、0.4、0.2\""),
+        "{refused}"
+    );
+    assert_eq!(read().await["case"], case["case"]);
 
     // A PERT typed as people write it is saved and the case worked out again.
     let (status, _, body) = post_waf(&[

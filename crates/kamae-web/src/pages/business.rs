@@ -593,6 +593,23 @@ fn rows_of<'a>(
     (!out.is_empty()).then_some(out)
 }
 
+/// Whether a row of `list` was left empty: no effect (no scenario, factor or delay other
+/// than 0), or no plan change (no line, no figure).
+fn row_is_empty(list: &str, row: &BTreeMap<&str, &str>) -> bool {
+    let field = |name: &str| row.get(name).map_or("", |v| v.trim());
+    if list == EFFECTS {
+        ["scenario", "frequency_factor", "magnitude_factor"]
+            .iter()
+            .all(|f| field(f).is_empty())
+            && matches!(field("delay_years"), "" | "0")
+    } else {
+        field("line").is_empty()
+            && row
+                .iter()
+                .all(|(k, v)| !k.starts_with("deltas[") || v.trim().is_empty())
+    }
+}
+
 /// A factor as the form shows it: a number, PERT's three numbers, or (another distribution,
 /// which the form does not spell out) its JSON.
 fn factor_text(v: Option<&serde_json::Value>) -> String {
@@ -753,21 +770,46 @@ impl OptionForm {
         }
     }
 
+    /// Drops the rows left empty and numbers the others from 0, as they will be saved: the
+    /// place a problem names (`effects[1]`, the form's own or the case check's) is then the
+    /// row the page shows again.
+    fn compact_rows(&mut self) {
+        let mut rows: BTreeMap<String, String> = self
+            .rows
+            .iter()
+            .filter(|(k, _)| {
+                ![EFFECTS, PLAN_CHANGES]
+                    .iter()
+                    .any(|l| k.starts_with(&format!("{l}[")))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for list in [EFFECTS, PLAN_CHANGES] {
+            let kept = rows_of(&self.rows, list)
+                .unwrap_or_default()
+                .into_values()
+                .filter(|row| !row_is_empty(list, row));
+            for (i, row) in kept.enumerate() {
+                for (field, value) in row {
+                    rows.insert(format!("{list}[{i}].{field}"), value.to_owned());
+                }
+            }
+        }
+        self.rows = rows;
+    }
+
     /// The effects the form's rows give; an empty row is none, and removes the effect it had.
     fn effects(&self, problems: &mut Vec<Problem>) -> Vec<serde_json::Value> {
         let mut out = Vec::new();
         for (i, row) in rows_of(&self.rows, EFFECTS).unwrap_or_default() {
             let field = |name: &str| row.get(name).map_or("", |v| v.trim());
             let at = |name: &str| format!("{EFFECTS}[{i}].{name}");
+            if row_is_empty(EFFECTS, &row) {
+                continue;
+            }
             let scenario = field("scenario");
             let delay = field("delay_years");
             let factors = ["frequency_factor", "magnitude_factor"];
-            if scenario.is_empty()
-                && factors.iter().all(|f| field(f).is_empty())
-                && matches!(delay, "" | "0")
-            {
-                continue;
-            }
             if scenario.is_empty() {
                 problems.push(Problem::new(
                     "invalid_business_case",
@@ -824,7 +866,7 @@ impl OptionForm {
                 .filter(|(k, v)| k.starts_with("deltas[") && !v.trim().is_empty())
                 .map(|(k, v)| (*k, v.trim()))
                 .collect();
-            if line.is_empty() && typed.is_empty() {
+            if row_is_empty(PLAN_CHANGES, &row) {
                 continue;
             }
             if line.is_empty() {
@@ -1139,6 +1181,7 @@ pub async fn save_option(
     ctx.check_csrf(&form.csrf)?;
     let c = load(&ctx, &actor, &id, Action::Write).await?;
     form.keep_lists_of(option_at(&ctx, &c, n)?);
+    form.compact_rows();
     let scenarios = scenarios_for(&ctx, &actor, &c).await?;
     let result = save_case(&ctx, &actor, &c, form.apply(&c.case, n)).await;
     saved_or_refused(
