@@ -286,8 +286,8 @@ fn poisson_large(rng: &mut Rng, rate: f64) -> u64 {
 
 /// A count for each of `rates`, in order: what [`poisson`] gives one by one, bit for bit.
 /// When every rate is below [`INVERSION_LIMIT`] (one uniform each), the uniforms are taken
-/// first and the counts found in a loop without branches, which the compiler can vectorise;
-/// the rare count at or past [`STRAIGHT`] walks on after it.
+/// first and the counts found in a loop without branches (none mispredicted, the trials'
+/// steps overlapping); the rare count at or past [`STRAIGHT`] walks on after it.
 fn poisson_each(rng: &mut Rng, rates: &[f64], counts: &mut [u64]) {
     if !rates.iter().all(|r| (0.0..INVERSION_LIMIT).contains(r)) {
         for (c, &rate) in counts.iter_mut().zip(rates) {
@@ -345,7 +345,8 @@ impl Scenario {
     /// the sum of its losses. A block of trials at a time, one kind of draw at a time: each
     /// trial's factors, then every trial's vulnerability, rate, count, and then losses. A
     /// kind drawn from one uniform is drawn for the whole block by [`Draw::fill`] and
-    /// [`poisson_each`], in loops the compiler can vectorise.
+    /// [`poisson_each`], in loops without branches; a chain's passes and counts, and losses
+    /// with a secondary loss, are drawn trial by trial.
     fn add_years(&self, rng: &mut Rng, totals: &mut [f64]) -> f64 {
         let mut sum = 0.0;
         let mut d = Drawn {

@@ -60,8 +60,7 @@ pub struct Quantiles {
     exact: Exact,
     /// Per side (low, high), per octave, per cell: the cubic's coefficients in the cell's
     /// own coordinate t ∈ [0, 1), lowest power first, so a draw is three fused steps. Of a
-    /// fixed size, so that an index clamped to it needs no bounds check and a loop of draws
-    /// can be vectorised.
+    /// fixed size, so that an index clamped to it needs no bounds check (and no branch).
     cells: Box<[[f64; 4]; ALL_CELLS]>,
 }
 
@@ -170,8 +169,8 @@ impl Quantiles {
 /// term left out is below 3e-14 of the whole), without a call to exp.
 #[derive(Debug, Clone)]
 pub struct ExpNeg {
-    /// e^−k/64 for k = 0 ..= 64·LIMIT; of a fixed size, so that a loop of lookups can be
-    /// vectorised.
+    /// e^−k/64 for k = 0 ..= 64·LIMIT; of a fixed size, so that a clamped index needs no
+    /// bounds check (and no branch).
     steps: Box<[f64; ExpNeg::SIZE]>,
 }
 
@@ -206,6 +205,10 @@ impl ExpNeg {
     /// e^−x for x in [0, LIMIT), without a branch (outside, a wrong value).
     #[inline(always)]
     pub fn inside(&self, x: f64) -> f64 {
+        debug_assert!(
+            (0.0..ExpNeg::LIMIT).contains(&x),
+            "e^-{x} is outside the table"
+        );
         let scaled = x * ExpNeg::STEPS;
         let k = scaled as i32;
         let step = self.steps[(k.max(0) as usize).min(ExpNeg::SIZE - 1)];
@@ -218,6 +221,9 @@ impl ExpNeg {
         step * series
     }
 }
+
+// The table reaches LIMIT: a LIMIT changed alone would clamp e^−x to a wrong value.
+const _: () = assert!(ExpNeg::SIZE == (ExpNeg::LIMIT * ExpNeg::STEPS) as usize + 1);
 
 #[cfg(test)]
 mod tests {

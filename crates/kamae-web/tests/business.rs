@@ -844,4 +844,18 @@ async fn an_options_effects_and_plan_changes_are_changed_in_its_form() {
     let year_one =
         |v: &Value| option(&v["outcome"], "初年度のブランドを5つに絞る")["years"][0].clone();
     assert_ne!(year_one(&after), year_one(&before));
+
+    // Clearing a change's line, its years left as the form shows them (0), removes it.
+    let mut cleared = brands_form("0");
+    for (k, v) in cleared.iter_mut() {
+        if k == "plan_changes[1].line" {
+            v.clear();
+        }
+    }
+    let (status, _, body) = post_pairs(&office, &s, &brands_edit, &cleared).await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(
+        read().await["case"]["options"][brands]["plan_changes"],
+        serde_json::json!([{"line": "EC売上", "deltas": [-910_000_000.0, 0.0, 0.0]}])
+    );
 }

@@ -593,20 +593,22 @@ fn rows_of<'a>(
     (!out.is_empty()).then_some(out)
 }
 
-/// Whether a row of `list` was left empty: no effect (no scenario, factor or delay other
-/// than 0), or no plan change (no line, no figure).
+/// Whether a row of `list` was left empty: no effect (no scenario or factor, no delay but
+/// 0), or no plan change (no line, no figure but 0; the form shows an existing change's
+/// years as 0, so clearing its line is what removes it).
 fn row_is_empty(list: &str, row: &BTreeMap<&str, &str>) -> bool {
     let field = |name: &str| row.get(name).map_or("", |v| v.trim());
+    let nothing = |text: &str| text.is_empty() || figure("", text).is_ok_and(|x| x == 0.0);
     if list == EFFECTS {
         ["scenario", "frequency_factor", "magnitude_factor"]
             .iter()
             .all(|f| field(f).is_empty())
-            && matches!(field("delay_years"), "" | "0")
+            && nothing(field("delay_years"))
     } else {
         field("line").is_empty()
             && row
                 .iter()
-                .all(|(k, v)| !k.starts_with("deltas[") || v.trim().is_empty())
+                .all(|(k, v)| !k.starts_with("deltas[") || nothing(v.trim()))
     }
 }
 
@@ -698,7 +700,6 @@ impl OptionForm {
                 .unwrap_or_default()
                 .to_owned()
         };
-        // Yen as a whole number, as the form asks for them back.
         // Whole yen (as the form reads them back), grouped as the plan changes' figures are.
         let yen = |key: &str| {
             figure_text(
@@ -1182,8 +1183,13 @@ pub async fn save_option(
     let c = load(&ctx, &actor, &id, Action::Write).await?;
     form.keep_lists_of(option_at(&ctx, &c, n)?);
     form.compact_rows();
-    let scenarios = scenarios_for(&ctx, &actor, &c).await?;
     let result = save_case(&ctx, &actor, &c, form.apply(&c.case, n)).await;
+    // The scenarios to choose from are wanted only if the page is shown again.
+    let scenarios = if result.is_ok() {
+        Vec::new()
+    } else {
+        scenarios_for(&ctx, &actor, &c).await?
+    };
     saved_or_refused(
         &ctx,
         result,

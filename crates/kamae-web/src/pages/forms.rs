@@ -163,17 +163,31 @@ pub fn figure(field: &str, text: &str) -> Result<f64, kamae_core::Problem> {
             '．' => '.',
             '－' | '−' | '△' | '▲' => '-',
             '＋' => '+',
+            '，' => ',',
             '￥' => '¥',
             c => c,
         })
         .collect();
-    plain
+    let bare = plain
         .trim_start_matches('¥')
         .trim_end_matches('円')
-        .replace([',', '，', '_'], "")
-        .replace("-¥", "-")
-        .parse::<f64>()
-        .ok()
+        .replace('_', "")
+        .replace("-¥", "-");
+    // Commas only group thousands: "0,005" (a decimal comma) or "12,34" would otherwise be
+    // read as another number without a word. Nor is "1e3" a figure anyone types.
+    let unsigned = bare.trim_start_matches(['-', '+']);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups.len() == 1
+        || (matches!(groups[0].len(), 1..=3)
+            && !groups[0].starts_with('0')
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let plain_figure = bare
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'));
+    Some(bare.replace(',', ""))
+        .filter(|_| grouped && plain_figure && !fraction.contains(','))
+        .and_then(|b| b.parse::<f64>().ok())
         .filter(|x| x.is_finite())
         .ok_or_else(|| {
             kamae_core::Problem::new(
@@ -258,7 +272,19 @@ mod tests {
         ] {
             assert_eq!(figure("f", text).ok(), Some(x), "{text}");
         }
-        for text in ["", "x", "月100万円", "NaN", "inf", "1.2.3"] {
+        for text in [
+            "",
+            "x",
+            "月100万円",
+            "NaN",
+            "inf",
+            "1.2.3",
+            "0,005",
+            "1,5",
+            "12,34",
+            "1e3",
+            "1,2345",
+        ] {
             assert!(figure("f", text).is_err(), "{text}");
         }
         assert_eq!(whole_number("f", "¥24,000,000").ok(), Some(24_000_000));
