@@ -18,7 +18,7 @@ use kamae_core::text::Code;
 use kamae_store::risk::{AssessmentSummary, AssessmentView, MatrixImport, NewAssessment, RiskView};
 use serde::Deserialize;
 
-use super::forms::{Field, FormPage, form_page};
+use super::forms::{Field, FormAt, form_at};
 use super::heatmap::{CellText, heat_map};
 use super::standard::{file_problem_lines, may, read_upload, refused_lines, require, require_at};
 use super::{Chrome, refusal, render};
@@ -466,23 +466,17 @@ async fn assessment_form(
             .value(form.loss_threshold_yen.clone())
             .hint(t.get("risk.loss_threshold_hint")),
     );
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(form_page(
-        FormPage {
-            chrome: Chrome::new(ctx, "risk"),
+    Ok(form_at(
+        ctx,
+        "risk",
+        FormAt {
             title: t.get("risk.new_assessment").to_owned(),
             action: "/risk/assessments".into(),
-            fields,
-            lists: Vec::new(),
-            error,
-            submit: t.get("risk.start").to_owned(),
             back: "/risk".into(),
         },
-        status,
+        fields,
+        error,
+        t.get("risk.start"),
     ))
 }
 
@@ -1049,23 +1043,17 @@ fn risk_form_page(
             format!("/risk/assessments/{}/risks", a.id()),
         ),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    form_page(
-        FormPage {
-            chrome: Chrome::new(ctx, "risk"),
+    form_at(
+        ctx,
+        "risk",
+        FormAt {
             title,
             action,
-            fields,
-            lists: Vec::new(),
-            error,
-            submit: t.get("risk.save_risk").to_owned(),
             back: format!("/risk/assessments/{}", a.id()),
         },
-        status,
+        fields,
+        error,
+        t.get("risk.save_risk"),
     )
 }
 
